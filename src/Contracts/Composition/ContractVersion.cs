@@ -1,0 +1,15 @@
+namespace Pipeline.Contracts.Composition;
+
+/// <summary>
+/// The version of this contracts assembly. A plugin records the major version it was compiled against
+/// in its export metadata (see <see cref="ExportPluginAttribute.ContractMajor"/>); the host refuses a
+/// plugin whose major version differs from <see cref="Major"/>, and accepts any minor version.
+/// </summary>
+public static class ContractVersion
+{
+    /// <summary>Breaking changes to any contract type bump this number.</summary>
+    public const int Major = 1;
+
+    /// <summary>Additive changes (new optional members with defaults) bump this number.</summary>
+    public const int Minor = 0;
+}

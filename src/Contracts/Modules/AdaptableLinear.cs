@@ -1,0 +1,106 @@
+using Pipeline.Contracts.Adapters;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Pipeline.Contracts.Modules;
+
+/// <summary>
+/// A drop-in replacement for <c>nn.Linear</c> that adapters can extend (<see cref="ILinearSite"/>).
+/// Its base parameters keep <c>nn.Linear</c>'s state-dict names (<c>weight</c>, <c>bias</c>), so checkpoints
+/// written for the plain layer load unchanged; attached deltas appear as <c>&lt;adapter name&gt;.*</c>.
+/// Use it for every projection in a component that adapters should be able to target.
+/// </summary>
+public sealed class AdaptableLinear : nn.Module<Tensor, Tensor>, ILinearSite
+{
+    private readonly Parameter _weight;
+    private readonly Parameter? _bias;
+    private readonly List<(string Name, nn.Module<Tensor, Tensor> Delta)> _deltas = [];
+    private readonly HashSet<string> _merged = [];
+
+    /// <summary>Creates the layer with <c>nn.Linear</c>'s initialisation (Kaiming-uniform weight, uniform bias).</summary>
+    public AdaptableLinear(int inFeatures, int outFeatures, bool hasBias = true, Device? device = null)
+        : base(nameof(AdaptableLinear))
+    {
+        InFeatures = inFeatures;
+        OutFeatures = outFeatures;
+        _weight = new Parameter(empty(outFeatures, inFeatures, device: device));
+        nn.init.kaiming_uniform_(_weight, a: Math.Sqrt(5));
+        register_parameter("weight", _weight);
+        if (hasBias)
+        {
+            double bound = 1.0 / Math.Sqrt(inFeatures);
+            _bias = new Parameter(empty(outFeatures, device: device));
+            nn.init.uniform_(_bias, -bound, bound);
+            register_parameter("bias", _bias);
+        }
+    }
+
+    /// <inheritdoc />
+    public int InFeatures { get; }
+
+    /// <inheritdoc />
+    public int OutFeatures { get; }
+
+    /// <inheritdoc />
+    public Tensor Weight => _weight;
+
+    /// <summary>The base bias, or <c>null</c>.</summary>
+    public Tensor? Bias => _bias;
+
+    /// <inheritdoc />
+    public IReadOnlyList<string> AdapterNames => _deltas.Select(d => d.Name).ToList();
+
+    /// <inheritdoc />
+    public override Tensor forward(Tensor input)
+    {
+        Tensor output = nn.functional.linear(input, _weight, _bias);
+        foreach (var (name, delta) in _deltas)
+        {
+            if (_merged.Contains(name)) continue;
+            output = output + delta.call(input);
+        }
+        return output;
+    }
+
+    /// <inheritdoc />
+    public void Attach(string adapterName, nn.Module<Tensor, Tensor> delta)
+    {
+        if (adapterName is "weight" or "bias" || _deltas.Any(d => d.Name == adapterName))
+            throw new InvalidOperationException($"an adapter named '{adapterName}' is already attached here");
+        register_module(adapterName, delta);
+        _deltas.Add((adapterName, delta));
+    }
+
+    /// <inheritdoc />
+    public nn.Module<Tensor, Tensor> GetDelta(string adapterName) =>
+        _deltas.FirstOrDefault(d => d.Name == adapterName).Delta
+        ?? throw new KeyNotFoundException($"no adapter named '{adapterName}' is attached here");
+
+    /// <inheritdoc />
+    public bool IsMerged(string adapterName) => _merged.Contains(adapterName);
+
+    /// <inheritdoc />
+    public void Merge(string adapterName)
+    {
+        if (_merged.Contains(adapterName)) throw new InvalidOperationException($"adapter '{adapterName}' is already merged");
+        using var noGrad = no_grad();
+        using var delta = MergeableDelta(adapterName).DeltaWeight();
+        _weight.add_(delta.to(_weight.dtype));
+        _merged.Add(adapterName);
+    }
+
+    /// <inheritdoc />
+    public void Unmerge(string adapterName)
+    {
+        if (!_merged.Contains(adapterName)) throw new InvalidOperationException($"adapter '{adapterName}' is not merged");
+        using var noGrad = no_grad();
+        using var delta = MergeableDelta(adapterName).DeltaWeight();
+        _weight.sub_(delta.to(_weight.dtype));
+        _merged.Remove(adapterName);
+    }
+
+    private IMergeableLinearDelta MergeableDelta(string adapterName) =>
+        GetDelta(adapterName) as IMergeableLinearDelta
+        ?? throw new NotSupportedException($"adapter '{adapterName}' cannot be merged: its delta is not a single weight matrix");
+}

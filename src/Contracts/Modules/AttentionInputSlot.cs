@@ -1,0 +1,46 @@
+using Pipeline.Contracts.Adapters;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Pipeline.Contracts.Modules;
+
+/// <summary>
+/// The point between a block's norm and its attention (<see cref="IAttentionInputSite"/>): the identity until
+/// adapters attach transforms, which then run in attachment order. Put one in every block whose attention input
+/// adapters may change. It has no parameters of its own.
+/// </summary>
+public sealed class AttentionInputSlot : nn.Module<Tensor, Tensor>, IAttentionInputSite
+{
+    private readonly List<(string Name, nn.Module<Tensor, Tensor> Transform)> _transforms = [];
+
+    /// <param name="layerIndex">The block index, from 0.</param>
+    /// <param name="width">The hidden width C.</param>
+    public AttentionInputSlot(int layerIndex, int width) : base(nameof(AttentionInputSlot))
+    {
+        LayerIndex = layerIndex;
+        Width = width;
+    }
+
+    /// <inheritdoc />
+    public int LayerIndex { get; }
+
+    /// <inheritdoc />
+    public int Width { get; }
+
+    /// <inheritdoc />
+    public override Tensor forward(Tensor input)
+    {
+        Tensor output = input;
+        foreach (var (_, transform) in _transforms) output = transform.call(output);
+        return output;
+    }
+
+    /// <inheritdoc />
+    public void Attach(string adapterName, nn.Module<Tensor, Tensor> transform)
+    {
+        if (_transforms.Any(t => t.Name == adapterName))
+            throw new InvalidOperationException($"an adapter named '{adapterName}' is already attached here");
+        register_module(adapterName, transform);
+        _transforms.Add((adapterName, transform));
+    }
+}
