@@ -1,0 +1,26 @@
+using Pipeline.Host.Data;
+
+namespace Pipeline.Host.Config;
+
+/// <summary>The data (YAML <c>data</c>).</summary>
+public sealed record DataConfig : Pipeline.Contracts.Options.IValidatableOptions
+{
+    /// <summary><c>synthetic</c> (built-in, generated from a seed) or <c>llava_json</c> (conversation files on disk).</summary>
+    public DataSource Source { get; init; } = DataSource.Synthetic;
+
+    /// <summary>Settings of the built-in synthetic set.</summary>
+    public SyntheticDataOptions Synthetic { get; init; } = new();
+
+    /// <summary>Settings of LLaVA-style JSON data.</summary>
+    public LlavaDataOptions Llava { get; init; } = new();
+
+    /// <summary>Samples per evaluation batch.</summary>
+    public int EvalBatchSize { get; init; } = 64;
+
+    public IEnumerable<Pipeline.Contracts.Options.OptionError> Validate()
+    {
+        if (EvalBatchSize < 1) yield return new("eval_batch_size", $"must be at least 1, got {EvalBatchSize}");
+        if (Source == DataSource.LlavaJson && string.IsNullOrEmpty(Llava.Train))
+            yield return new("llava", "llava.train is required when source is llava_json");
+    }
+}

@@ -1,0 +1,97 @@
+using Pipeline.Contracts.Adapters;
+using Pipeline.Contracts.Modules;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Pipeline.Host.Modules.Llama;
+
+/// <summary>
+/// The LLaMA-style language model with Hugging Face state-dict names (<c>model.layers.0.self_attn.q_proj.weight</c>,
+/// <c>lm_head.weight</c>). It is the <c>llm</c> adaptable component, and its own <see cref="ISequencePrefixSite"/>:
+/// prefixes attached by adapters are prepended before the text and removed from the output again.
+/// </summary>
+public sealed class LlamaForCausalLM : nn.Module<Tensor, Tensor>, IAdaptableComponent, ISequencePrefixSite
+{
+    private readonly LlamaModel model;
+    private readonly AdaptableLinear lm_head;
+    private readonly LlamaOptions _options;
+    private readonly IForwardContextAccessor _forwardContext;
+    private readonly List<ISequencePrefix> _prefixes = [];
+
+    public LlamaForCausalLM(LlamaOptions options, IForwardContextAccessor forwardContext) : base(nameof(LlamaForCausalLM))
+    {
+        if (options.VocabSize < 1) throw new ArgumentException("vocab_size must be resolved (from the tokenizer) before building the model", nameof(options));
+        _options = options;
+        _forwardContext = forwardContext;
+        model = new LlamaModel(options);
+        lm_head = new AdaptableLinear(options.HiddenSize, options.VocabSize, hasBias: false);
+        RegisterComponents();
+    }
+
+    public string Name => "llm";
+
+    public nn.Module Module => this;
+
+    public int Width => _options.HiddenSize;
+
+    public LlamaOptions Options => _options;
+
+    public IReadOnlyDictionary<string, ILinearSite> LinearSites => ComponentSites.Linear(this);
+
+    public IReadOnlyList<IFeedForwardSite> FeedForwardSites => ComponentSites.FeedForward(this);
+
+    public IReadOnlyList<IAttentionInputSite> AttentionInputSites => ComponentSites.AttentionInput(this);
+
+    public ISequencePrefixSite? SequencePrefix => this;
+
+    public void Attach(string adapterName, ISequencePrefix prefix)
+    {
+        register_module(adapterName, prefix.Module);
+        _prefixes.Add(prefix);
+    }
+
+    /// <summary>Embeds token ids (<c>B x N</c>) into <c>B x N x C</c>.</summary>
+    public Tensor EmbedTokens(Tensor ids) => model.EmbedTokens(ids);
+
+    /// <summary>Maps embedded text (<c>B x N x C</c>) to next-token logits (<c>B x N x V</c>) for the text positions.</summary>
+    public override Tensor forward(Tensor embeddings)
+    {
+        using var scope = NewDisposeScope();
+        Tensor hidden = embeddings;
+        int prefixLength = 0;
+        Tensor? mask = null;
+        if (_prefixes.Count > 0)
+        {
+            ForwardContext context = _forwardContext.Current
+                ?? throw new InvalidOperationException("a sequence prefix is attached, but no forward context is current");
+            var parts = _prefixes.Select(p => p.Embed(context).to_type(embeddings.dtype)).Append(embeddings).ToArray();
+            hidden = cat(parts, dim: 1);
+            prefixLength = _prefixes.Sum(p => p.Length);
+            mask = PrefixAwareCausalMask(hidden.shape[1], embeddings.device);
+        }
+        int length = (int)hidden.shape[1];
+        var (cos, sin) = RotaryEmbedding.Tables(length, _options.HeadDim, _options.RopeTheta, hidden.device, hidden.dtype);
+        Tensor output = model.call(new AttentionInput(hidden, cos, sin, mask));
+        if (prefixLength > 0) output = output.narrow(1, prefixLength, length - prefixLength);
+        return lm_head.call(output).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Causal mask (<c>N x N</c>, <c>true</c> = may attend) in which positions after the prefix do not see the
+    /// prefixes that are hidden from text (<see cref="ISequencePrefix.VisibleToText"/> false).
+    /// </summary>
+    public Tensor PrefixAwareCausalMask(long length, Device device)
+    {
+        using var scope = NewDisposeScope();
+        Tensor mask = ones(length, length, dtype: ScalarType.Bool, device: device).tril();
+        int start = 0;
+        int prefixLength = _prefixes.Sum(p => p.Length);
+        foreach (var prefix in _prefixes)
+        {
+            if (!prefix.VisibleToText)
+                mask[TensorIndex.Slice(prefixLength), TensorIndex.Slice(start, start + prefix.Length)] = false;
+            start += prefix.Length;
+        }
+        return mask.MoveToOuterDisposeScope();
+    }
+}

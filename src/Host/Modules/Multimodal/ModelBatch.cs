@@ -1,0 +1,41 @@
+using static TorchSharp.torch;
+
+namespace Pipeline.Host.Modules.Multimodal;
+
+/// <summary>
+/// A collated batch. Each media sample's placeholder is already expanded to the encoder's token count, so the
+/// encoder outputs of modality <c>m</c> fill, in sample order, the positions where <see cref="InputIds"/> holds
+/// <c>m</c>'s placeholder id.
+/// </summary>
+public sealed class ModelBatch : IDisposable
+{
+    /// <summary>Token ids, <c>B x N</c> (int64), right-padded.</summary>
+    public required Tensor InputIds { get; init; }
+
+    /// <summary>Next-token targets aligned with <see cref="InputIds"/>: the id at positions whose token is supervised (answer tokens), -100 elsewhere.</summary>
+    public required Tensor Labels { get; init; }
+
+    /// <summary>Real (non-padding) tokens, <c>B x N</c> bool.</summary>
+    public required Tensor TokenMask { get; init; }
+
+    /// <summary>Per sample, whether it carries media, <c>B</c> bool.</summary>
+    public required Tensor HasMedia { get; init; }
+
+    /// <summary>Per modality: the collated media of the samples that have it (in sample order) and the placeholder id.</summary>
+    public required IReadOnlyDictionary<string, (Tensor Media, int PlaceholderId)> Media { get; init; }
+
+    /// <summary>The samples' categories (for per-category accuracy), in batch order.</summary>
+    public required IReadOnlyList<string> Categories { get; init; }
+
+    /// <summary>Batch size.</summary>
+    public int Size => (int)InputIds.shape[0];
+
+    public void Dispose()
+    {
+        InputIds.Dispose();
+        Labels.Dispose();
+        TokenMask.Dispose();
+        HasMedia.Dispose();
+        foreach (var (media, _) in Media.Values) media.Dispose();
+    }
+}

@@ -1,0 +1,70 @@
+using Pipeline.Contracts.Adapters;
+using Pipeline.Contracts.Encoders;
+using Pipeline.Host.Modules.Llama;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Pipeline.Host.Modules.Multimodal;
+
+/// <summary>
+/// The multimodal LLM: encoders turn media into tokens, projectors map them to the LLM width, and they replace the
+/// sample's placeholder positions in the embedded text before the decoder runs. State-dict keys are
+/// <c>llm.*</c> (Hugging Face LLaMA names below it), <c>encoders.&lt;name&gt;.*</c> and <c>projectors.&lt;name&gt;.*</c>.
+/// </summary>
+public sealed class MultimodalModel : nn.Module
+{
+    private readonly LlamaForCausalLM llm;
+    private readonly ModuleDict<nn.Module> encoders;
+    private readonly ModuleDict<Projector> projectors;
+    private readonly IReadOnlyDictionary<string, IEncoder> _encoders;
+    private readonly ForwardContextAccessor _forwardContext;
+
+    public MultimodalModel(LlamaForCausalLM llm, IReadOnlyDictionary<string, IEncoder> encoders,
+        IReadOnlyDictionary<string, Projector> projectors, ForwardContextAccessor forwardContext) : base(nameof(MultimodalModel))
+    {
+        this.llm = llm;
+        _encoders = encoders;
+        _forwardContext = forwardContext;
+        this.encoders = new ModuleDict<nn.Module>();
+        foreach (var (name, encoder) in encoders) this.encoders.Add((name, encoder.Module));
+        this.projectors = new ModuleDict<Projector>();
+        foreach (var (name, projector) in projectors) this.projectors.Add((name, projector));
+        RegisterComponents();
+    }
+
+    /// <summary>The language model (component <c>llm</c>).</summary>
+    public LlamaForCausalLM Llm => llm;
+
+    /// <summary>The encoders by component name.</summary>
+    public IReadOnlyDictionary<string, IEncoder> Encoders => _encoders;
+
+    /// <summary>Every adaptable component by name: <c>llm</c> and each encoder.</summary>
+    public IReadOnlyDictionary<string, IAdaptableComponent> Components =>
+        _encoders.ToDictionary(kv => kv.Key, kv => (IAdaptableComponent)kv.Value).Append(new("llm", llm)).ToDictionary();
+
+    /// <summary>The encoder handling <paramref name="modality"/>, or <c>null</c>.</summary>
+    public (string Name, IEncoder Encoder)? EncoderFor(string modality) =>
+        _encoders.Where(kv => kv.Value.Modality == modality).Select(kv => ((string, IEncoder)?)(kv.Key, kv.Value)).FirstOrDefault();
+
+    /// <summary>Runs the batch: encodes and splices media, then the decoder. Returns logits and auxiliary losses.</summary>
+    public ModelOutput Forward(ModelBatch batch)
+    {
+        var context = new ForwardContext(batch.TokenMask, batch.HasMedia, training);
+        using var current = _forwardContext.Use(context);
+        Tensor embeddings = llm.EmbedTokens(batch.InputIds);
+        foreach (var (modality, (media, placeholderId)) in batch.Media)
+        {
+            var (name, encoder) = EncoderFor(modality) ?? throw new InvalidOperationException($"the batch has {modality} media but the model has no {modality} encoder");
+            Tensor features = projectors[name].call(encoder.Encode(media));
+            Tensor positions = batch.InputIds.eq(placeholderId);
+            long expected = positions.sum().item<long>();
+            if (expected != features.shape[0] * features.shape[1])
+                throw new InvalidOperationException(
+                    $"{modality}: {features.shape[0]} samples x {features.shape[1]} tokens do not fill the {expected} placeholder positions");
+            embeddings = embeddings.masked_scatter(positions.unsqueeze(-1).expand_as(embeddings), features.to_type(embeddings.dtype));
+        }
+        Tensor logits = llm.call(embeddings);
+        return new ModelOutput(logits, context.AuxiliaryLosses);
+    }
+}

@@ -1,0 +1,101 @@
+using Pipeline.Contracts.Media;
+using Pipeline.Host.Data;
+using Pipeline.Host.Modules.Multimodal;
+using static TorchSharp.torch;
+
+namespace Pipeline.Host.Training;
+
+/// <summary>
+/// Turns samples into a <see cref="ModelBatch"/>: <c>&lt;bos&gt;</c>, then each turn's tokens, each placeholder
+/// expanded to its encoder's token count, and <c>&lt;eos&gt;</c> after every answer (<c>gpt</c>) turn. Only answer
+/// tokens and their <c>&lt;eos&gt;</c> are supervised.
+/// </summary>
+public sealed class BatchCollator
+{
+    /// <summary>The label of positions that are not supervised.</summary>
+    public const long IgnoredLabel = -100;
+
+    private readonly ITextTokenizer _tokenizer;
+    private readonly MultimodalModel _model;
+    private readonly int _maxLength;
+
+    public BatchCollator(ITextTokenizer tokenizer, MultimodalModel model, int maxLength)
+    {
+        _tokenizer = tokenizer;
+        _model = model;
+        _maxLength = maxLength;
+    }
+
+    /// <summary>Tokens and per-token supervision of one sample, before padding.</summary>
+    public (List<long> Ids, List<bool> Supervised) Tokenize(Sample sample)
+    {
+        var ids = new List<long> { _tokenizer.BosId };
+        var supervised = new List<bool> { false };
+        foreach (var turn in sample.Turns)
+        {
+            bool answer = turn.From == "gpt";
+            foreach (int id in _tokenizer.Encode(turn.Value))
+            {
+                int repeat = PlaceholderRepeat(id, sample);
+                for (int r = 0; r < repeat; r++) { ids.Add(id); supervised.Add(answer); }
+            }
+            if (answer) { ids.Add(_tokenizer.EosId); supervised.Add(true); }
+        }
+        if (ids.Count > _maxLength)
+            throw new InvalidDataException($"sample '{sample.Id}': {ids.Count} tokens (media tokens included) exceed model.llm.max_sequence_length {_maxLength}");
+        return (ids, supervised);
+    }
+
+    /// <summary>Collates <paramref name="samples"/> onto <paramref name="device"/>.</summary>
+    public ModelBatch Collate(IReadOnlyList<Sample> samples, Device device)
+    {
+        var rows = samples.Select(Tokenize).ToList();
+        int length = rows.Max(r => r.Ids.Count);
+        var ids = new long[samples.Count * length];
+        var labels = new long[samples.Count * length];
+        var mask = new bool[samples.Count * length];
+        Array.Fill(ids, _tokenizer.PadId);
+        Array.Fill(labels, IgnoredLabel);
+        for (int b = 0; b < rows.Count; b++)
+        {
+            var (rowIds, supervised) = rows[b];
+            for (int t = 0; t < rowIds.Count; t++)
+            {
+                ids[b * length + t] = rowIds[t];
+                mask[b * length + t] = true;
+                // The logit at t predicts token t + 1.
+                if (t + 1 < rowIds.Count && supervised[t + 1]) labels[b * length + t] = rowIds[t + 1];
+            }
+        }
+        var media = new Dictionary<string, (Tensor, int)>();
+        foreach (var group in samples.Where(s => s.Media is not null).GroupBy(s => s.Media!.Modality))
+        {
+            var (_, encoder) = _model.EncoderFor(group.Key)
+                ?? throw new InvalidDataException($"sample '{group.First().Id}' has {group.Key} media but the model has no {group.Key} encoder");
+            media[group.Key] = (encoder.Collate(group.Select(s => s.Media!).ToList(), device), _tokenizer.PlaceholderId(group.Key));
+        }
+        return new ModelBatch
+        {
+            InputIds = tensor(ids, [samples.Count, length], device: device),
+            Labels = tensor(labels, [samples.Count, length], device: device),
+            TokenMask = tensor(mask, [samples.Count, length], device: device),
+            HasMedia = tensor(samples.Select(s => s.Media is not null).ToArray(), device: device),
+            Media = media,
+            Categories = samples.Select(s => s.Category).ToList(),
+        };
+    }
+
+    private int PlaceholderRepeat(int id, Sample sample)
+    {
+        foreach (string modality in new[] { "image", "audio" })
+        {
+            if (id != _tokenizer.PlaceholderId(modality)) continue;
+            if (sample.Media is not MediaItem item || item.Modality != modality)
+                throw new InvalidDataException($"sample '{sample.Id}': its text has a <{modality}> placeholder but it has no {modality}");
+            var encoder = _model.EncoderFor(modality)
+                ?? throw new InvalidDataException($"sample '{sample.Id}' has {modality} media but the model has no {modality} encoder");
+            return encoder.Encoder.TokenCount;
+        }
+        return 1;
+    }
+}

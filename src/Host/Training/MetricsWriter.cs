@@ -1,0 +1,24 @@
+using System.Text.Json;
+
+namespace Pipeline.Host.Training;
+
+/// <summary>Appends one JSON object per line to <c>metrics.jsonl</c> in the output directory, flushed per line.</summary>
+public sealed class MetricsWriter : IDisposable
+{
+    private readonly StreamWriter _writer;
+
+    public MetricsWriter(string path)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        _writer = new StreamWriter(path, append: true) { AutoFlush = true };
+        FilePath = path;
+    }
+
+    /// <summary>The file written.</summary>
+    public string FilePath { get; }
+
+    /// <summary>Writes one record.</summary>
+    public void Write(IReadOnlyDictionary<string, object> record) => _writer.WriteLine(JsonSerializer.Serialize(record));
+
+    public void Dispose() => _writer.Dispose();
+}

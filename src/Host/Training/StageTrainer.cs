@@ -1,0 +1,119 @@
+using System.Diagnostics;
+using Pipeline.Contracts.Schedulers;
+using Pipeline.Host.Config;
+using Pipeline.Host.Data;
+using Pipeline.Host.Modules.Multimodal;
+using static TorchSharp.torch;
+
+namespace Pipeline.Host.Training;
+
+/// <summary>
+/// Runs one stage: freezes all but the stage's trainable parameters, builds AdamW and the schedule, and steps
+/// through shuffled micro-batches with gradient accumulation and clipping. Every optimizer step runs inside one
+/// dispose scope, so no tensor made by a step outlives it.
+/// </summary>
+public sealed class StageTrainer
+{
+    private readonly TrainingSession _session;
+
+    public StageTrainer(TrainingSession session) => _session = session;
+
+    /// <summary>Optimizer steps the stage will take for <paramref name="sampleCount"/> samples.</summary>
+    public static long TotalSteps(StageConfig stage, int sampleCount)
+    {
+        if (stage.Steps > 0) return stage.Steps;
+        double microBatches = Math.Ceiling(stage.Epochs * sampleCount / stage.BatchSize);
+        return Math.Max(1, (long)Math.Ceiling(microBatches / stage.GradientAccumulation));
+    }
+
+    public StageSummary Run(StageConfig stage, int stageIndex)
+    {
+        var session = _session;
+        IReadOnlyList<Sample> samples = session.Splits.Get(stage.Split);
+        if (samples.Count == 0) throw new InvalidOperationException($"stage '{stage.Name}': split '{stage.Split.ToString().ToLowerInvariant()}' has no samples");
+        var trainable = session.Inventory.Select(stage.Trainable, session.Model.Encoders.Keys.ToList());
+        var (optimizer, groups) = OptimizerFactory.Create(trainable, stage);
+        long totalSteps = TotalSteps(stage, samples.Count);
+        var groupInfo = groups.GroupBy(g => g.Side).Select(g => new ParameterGroupInfo(g.Key,
+            g.Key == ParameterInventory.LlmSide ? stage.LearningRate.Llm : stage.LearningRate.Encoder,
+            g.Sum(x => x.Group.Parameters.Sum(p => p.numel())))).ToList();
+        ILearningRateSchedule schedule = session.CreateSchedule(stage.Scheduler, new SchedulerBuildContext(totalSteps, groupInfo, session.CreateSchedule));
+        var order = new SampleOrder(samples.Count, session.Seed + 7919 * (stageIndex + 1));
+        var evaluator = new Evaluator(session.Model, session.Collator, session.Device, session.EvalBatchSize);
+        session.Log($"stage '{stage.Name}': {totalSteps} steps, batch {stage.BatchSize} x {stage.GradientAccumulation}, " +
+                    $"{trainable.Sum(p => p.Parameter.numel()):N0} trainable parameters");
+
+        session.Model.train();
+        var clock = Stopwatch.StartNew();
+        long tokensSinceLog = 0;
+        double lossSinceLog = 0;
+        int stepsSinceLog = 0;
+        double lastLoss = double.NaN;
+        using (optimizer)
+        {
+            for (long step = 0; step < totalSteps; step++)
+            {
+                foreach (var group in groups) group.Group.LearningRate = schedule.LearningRate(group.Side, step);
+                using var scope = NewDisposeScope();
+                Func<ModelBatch, SnapshotStepObservation>? observe = schedule.WantsObservation(step)
+                    ? SnapshotStepObservation.Before(step, session.Model, trainable) : null;
+                double stepLoss = 0;
+                ModelBatch? lastBatch = null;
+                for (int micro = 0; micro < stage.GradientAccumulation; micro++)
+                {
+                    lastBatch?.Dispose();
+                    var batchSamples = order.Next(stage.BatchSize).Select(i => samples[i]).ToList();
+                    lastBatch = session.Collator.Collate(batchSamples, session.Device);
+                    ModelOutput output = session.Model.Forward(lastBatch);
+                    Tensor loss = LanguageModelLoss.CrossEntropy(output.Logits, lastBatch.Labels);
+                    stepLoss += loss.item<float>() / stage.GradientAccumulation;
+                    foreach (var (_, auxiliary) in output.AuxiliaryLosses) loss = loss + auxiliary;
+                    Tensor? scheduleLoss = schedule.AuxiliaryLoss(LanguageModelLoss.AnswerLogits(output.Logits, lastBatch.Labels));
+                    if (scheduleLoss is not null) loss = loss + scheduleLoss;
+                    (loss / stage.GradientAccumulation).backward();
+                    tokensSinceLog += lastBatch.TokenMask.sum().item<long>();
+                }
+                if (!double.IsFinite(stepLoss))
+                    throw new InvalidOperationException($"stage '{stage.Name}' step {step}: the loss is {stepLoss}; stopping before the weights are corrupted");
+                double gradNorm = stage.ClipGradNorm > 0
+                    ? nn.utils.clip_grad_norm_(trainable.Select(p => p.Parameter), stage.ClipGradNorm)
+                    : double.NaN;
+                optimizer.step();
+                optimizer.zero_grad();
+                if (observe is not null)
+                {
+                    using var observation = observe(lastBatch!);
+                    schedule.Observe(observation);
+                }
+                lastBatch?.Dispose();
+                lastLoss = stepLoss;
+                lossSinceLog += stepLoss;
+                stepsSinceLog++;
+                bool last = step == totalSteps - 1;
+                if ((step + 1) % session.LogEvery == 0 || last)
+                {
+                    double seconds = Math.Max(1e-9, clock.Elapsed.TotalSeconds);
+                    var record = new Dictionary<string, object>
+                    {
+                        ["kind"] = "train", ["stage"] = stage.Name, ["step"] = step + 1, ["loss"] = lossSinceLog / stepsSinceLog,
+                        ["grad_norm"] = double.IsFinite(gradNorm) ? gradNorm : 0.0, ["tokens_per_second"] = tokensSinceLog / seconds,
+                    };
+                    foreach (var info in groupInfo) record[$"lr_{info.Name}"] = schedule.LearningRate(info.Name, step);
+                    foreach (var (name, value) in schedule.Metrics) record[name] = value;
+                    session.Metrics.Write(record);
+                    session.Log($"[{stage.Name}] step {step + 1}/{totalSteps} loss {lossSinceLog / stepsSinceLog:F4} " +
+                                $"{tokensSinceLog / seconds:F0} tok/s");
+                    clock.Restart();
+                    tokensSinceLog = 0;
+                    lossSinceLog = 0;
+                    stepsSinceLog = 0;
+                }
+                if (stage.Evaluate && stage.EvalEvery > 0 && (step + 1) % stage.EvalEvery == 0 && !last)
+                    session.WriteEvaluation(stage.Name, step + 1, evaluator.Evaluate(session.Splits.Eval));
+            }
+        }
+        EvaluationResult? final = stage.Evaluate ? evaluator.Evaluate(session.Splits.Eval) : null;
+        if (final is not null) session.WriteEvaluation(stage.Name, totalSteps, final);
+        return new StageSummary(stage.Name, totalSteps, lastLoss, final);
+    }
+}

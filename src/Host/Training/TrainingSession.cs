@@ -1,0 +1,47 @@
+using Pipeline.Contracts.Schedulers;
+using Pipeline.Host.Modules.Multimodal;
+using static TorchSharp.torch;
+
+namespace Pipeline.Host.Training;
+
+/// <summary>What every stage of one run shares: the model, data, device, schedules and the metrics file.</summary>
+public sealed class TrainingSession
+{
+    public required MultimodalModel Model { get; init; }
+
+    public required ParameterInventory Inventory { get; init; }
+
+    public required BatchCollator Collator { get; init; }
+
+    public required DataSplits Splits { get; init; }
+
+    public required Device Device { get; init; }
+
+    public required long Seed { get; init; }
+
+    public required int EvalBatchSize { get; init; }
+
+    public required int LogEvery { get; init; }
+
+    public required MetricsWriter Metrics { get; init; }
+
+    /// <summary>Builds the schedule plugin a selection names (used for stage schedules and for schedules that wrap another).</summary>
+    public required Func<PluginSelection, SchedulerBuildContext, ILearningRateSchedule> CreateSchedule { get; init; }
+
+    /// <summary>Where progress lines go.</summary>
+    public Action<string> Log { get; init; } = _ => { };
+
+    /// <summary>Writes an evaluation record to the metrics and the log.</summary>
+    public void WriteEvaluation(string stage, long step, EvaluationResult result)
+    {
+        var record = new Dictionary<string, object>
+        {
+            ["kind"] = "eval", ["stage"] = stage, ["step"] = step, ["eval_loss"] = result.Loss,
+            ["accuracy"] = result.Accuracy, ["samples"] = result.Samples,
+        };
+        foreach (var (category, accuracy) in result.AccuracyByCategory) record[$"accuracy_{category}"] = accuracy;
+        Metrics.Write(record);
+        Log($"[{stage}] eval at step {step}: loss {result.Loss:F4}, accuracy {result.Accuracy:P1} (" +
+            string.Join(", ", result.AccuracyByCategory.Select(kv => $"{kv.Key} {kv.Value:P1}")) + ")");
+    }
+}
