@@ -74,8 +74,8 @@ public sealed class AudioEncoder : IEncoder
                     $"'{audio.SourceId}': sample rate is {audio.SampleRate} Hz, but encoder '{Name}' expects {_options.SampleRate} Hz; resample the audio");
             Array.Copy(audio.Samples, 0, batch, i * samples, Math.Min(audio.Samples.Length, samples));
         }
-        using var onCpu = tensor(batch, [items.Count, samples], device: CPU);
-        return onCpu.to(device);
+        using var scope = NewDisposeScope();
+        return tensor(batch, [items.Count, samples], device: CPU).to(device).MoveToOuterDisposeScope();
     }
 
     /// <summary>Encodes a collated batch into <c>B x TokenCount x Width</c>.</summary>

@@ -38,13 +38,14 @@ public sealed class LogMelSpectrogram : nn.Module<Tensor, Tensor>
     /// <summary>Frames produced for <paramref name="samples"/> samples: one per hop (the centred STFT's extra last frame is dropped).</summary>
     public static int FrameCount(int samples, int hopLength) => samples / hopLength;
 
-    /// <summary>Turns waveforms (<c>B x samples</c>) into log-mel features <c>B x melBins x frames</c>.</summary>
+    /// <summary>Turns waveforms (<c>B x samples</c>) into fp32 log-mel features <c>B x melBins x frames</c>.</summary>
     public override Tensor forward(Tensor waveforms)
     {
         using var scope = NewDisposeScope();
-        Tensor window = get_buffer("window")!;
-        Tensor filters = get_buffer("mel_filters")!;
-        Tensor spectrum = stft(waveforms, _nFft, hop_length: _hopLength, window: window, center: true,
+        // The spectrogram is computed in fp32 even when the module was converted to a lower precision.
+        Tensor window = get_buffer("window")!.to(float32);
+        Tensor filters = get_buffer("mel_filters")!.to(float32);
+        Tensor spectrum = stft(waveforms.to(float32), _nFft, hop_length: _hopLength, window: window, center: true,
             pad_mode: PaddingModes.Reflect, return_complex: true);
         Tensor power = spectrum[.., .., ..^1].abs().square();
         Tensor mel = matmul(filters, power);

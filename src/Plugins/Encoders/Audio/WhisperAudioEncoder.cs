@@ -66,7 +66,7 @@ public sealed class WhisperAudioEncoder : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor waveforms)
     {
         using var scope = NewDisposeScope();
-        Tensor features = _logMel.call(waveforms);
+        Tensor features = _logMel.call(waveforms).to(_conv1.weight!.dtype);
         Tensor hidden = nn.functional.gelu(_conv1.call(features));
         hidden = nn.functional.gelu(_conv2.call(hidden)).permute(0, 2, 1);
         hidden = hidden + _positions.weight!.unsqueeze(0);
