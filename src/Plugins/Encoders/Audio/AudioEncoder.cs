@@ -1,0 +1,86 @@
+using Pipeline.Contracts.Adapters;
+using Pipeline.Contracts.Encoders;
+using Pipeline.Contracts.Media;
+using Pipeline.Contracts.Modules;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Pipeline.Plugins.Encoders.Audio;
+
+/// <summary>
+/// The <c>audio</c> encoder: pads or trims waveforms to the clip length and runs them through a Whisper-style
+/// <see cref="WhisperAudioEncoder"/>. Adapters can target its six projections per block
+/// (<c>layers.{i}.self_attn.{q,k,v,out}_proj</c>, <c>layers.{i}.fc{1,2}</c>) and its attention inputs
+/// (<c>layers.{i}.attn_input</c>); it has no gated feed-forward network and no sequence prefix. Position 0, the
+/// routing position of attention-input adapters, is the first frame (Whisper has no [CLS]).
+/// </summary>
+public sealed class AudioEncoder : IEncoder
+{
+    private readonly AudioEncoderOptions _options;
+    private readonly WhisperAudioEncoder _encoder;
+
+    /// <summary>Builds the encoder with fresh weights; seeds the global generator with <see cref="EncoderBuildContext.Seed"/> first.</summary>
+    public AudioEncoder(AudioEncoderOptions options, EncoderBuildContext context)
+    {
+        _options = options;
+        Name = context.Name;
+        manual_seed(context.Seed);
+        _encoder = new WhisperAudioEncoder(options, Common.BuildDevice.Resolve(context.Device));
+        LinearSites = ComponentSites.Linear(_encoder);
+        AttentionInputSites = ComponentSites.AttentionInput(_encoder);
+    }
+
+    /// <inheritdoc />
+    public string Name { get; }
+
+    /// <inheritdoc />
+    public string Modality => "audio";
+
+    /// <inheritdoc />
+    public nn.Module Module => _encoder;
+
+    /// <inheritdoc />
+    public int Width => _options.Width;
+
+    /// <inheritdoc />
+    public int TokenCount => _options.TokenCount;
+
+    /// <inheritdoc />
+    public IReadOnlyDictionary<string, ILinearSite> LinearSites { get; }
+
+    /// <inheritdoc />
+    public IReadOnlyList<IFeedForwardSite> FeedForwardSites => [];
+
+    /// <inheritdoc />
+    public IReadOnlyList<IAttentionInputSite> AttentionInputSites { get; }
+
+    /// <inheritdoc />
+    public ISequencePrefixSite? SequencePrefix => null;
+
+    /// <summary>
+    /// Checks each clip's sample rate, pads it with zeros or cuts it to <c>clip_seconds</c>, and returns
+    /// <c>B x samples</c> on <paramref name="device"/>. The spectrogram is computed inside <see cref="Encode"/>.
+    /// </summary>
+    public Tensor Collate(IReadOnlyList<MediaItem> items, Device device)
+    {
+        int samples = _options.ClipSamples;
+        var batch = new float[items.Count * samples];
+        for (int i = 0; i < items.Count; i++)
+        {
+            if (items[i] is not AudioItem audio)
+                throw new InvalidDataException($"'{items[i].SourceId}': encoder '{Name}' takes audio, got {items[i].Modality}");
+            if (audio.SampleRate != _options.SampleRate)
+                throw new InvalidDataException(
+                    $"'{audio.SourceId}': sample rate is {audio.SampleRate} Hz, but encoder '{Name}' expects {_options.SampleRate} Hz; resample the audio");
+            Array.Copy(audio.Samples, 0, batch, i * samples, Math.Min(audio.Samples.Length, samples));
+        }
+        using var scope = NewDisposeScope();
+        return tensor(batch, [items.Count, samples], device: CPU).to(device).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Encodes a collated batch into <c>B x TokenCount x Width</c>.</summary>
+    public Tensor Encode(Tensor batch) => _encoder.call(batch);
+
+    /// <summary>Disposes the encoder and its parameters and buffers.</summary>
+    public void Dispose() => _encoder.Dispose();
+}

@@ -1,0 +1,79 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using TorchSharp.Utils;
+using static TorchSharp.torch;
+
+namespace Pipeline.Plugins.Encoders.Audio;
+
+/// <summary>
+/// A Whisper-style audio encoder laid out as Hugging Face's <c>WhisperEncoder</c> (<c>conv1.*</c>, <c>conv2.*</c>,
+/// <c>embed_positions.weight</c>, <c>layers.{i}.*</c>, <c>layer_norm.*</c>), with the log-mel front end inside
+/// (<c>log_mel</c>, no state-dict entries). Takes waveforms <c>B x samples</c>; returns <c>B x tokens x C</c>.
+/// </summary>
+/// <remarks>
+/// Positions are Whisper's fixed sinusoids, kept as <c>embed_positions.weight</c> (one row per frame after
+/// <c>conv2</c>) with gradients off, so Hugging Face checkpoints load and the table is saved with the model.
+/// </remarks>
+public sealed class WhisperAudioEncoder : nn.Module<Tensor, Tensor>
+{
+    [ComponentName(Name = "log_mel")] private readonly LogMelSpectrogram _logMel;
+    [ComponentName(Name = "conv1")] private readonly Conv1d _conv1;
+    [ComponentName(Name = "conv2")] private readonly Conv1d _conv2;
+    [ComponentName(Name = "embed_positions")] private readonly Embedding _positions;
+    [ComponentName(Name = "layers")] private readonly ModuleList<WhisperEncoderLayer> _layers;
+    [ComponentName(Name = "layer_norm")] private readonly LayerNorm _finalNorm;
+    private readonly WhisperEncoderLayer[] _layersInOrder;
+    private readonly int _poolTo;
+
+    /// <param name="options">Validated options.</param>
+    /// <param name="device">The device to create the parameters on.</param>
+    public WhisperAudioEncoder(AudioEncoderOptions options, Device device) : base(nameof(WhisperAudioEncoder))
+    {
+        _poolTo = options.PoolTo;
+        _logMel = new LogMelSpectrogram(options.SampleRate, options.NFft, options.HopLength, options.MelBins, device);
+        _conv1 = nn.Conv1d(options.MelBins, options.Width, kernel_size: 3, padding: 1, device: device);
+        _conv2 = nn.Conv1d(options.Width, options.Width, kernel_size: 3, stride: 2, padding: 1, device: device);
+        _positions = nn.Embedding(options.EncodedFrameCount, options.Width, device: device);
+        using (no_grad())
+        {
+            using var sinusoids = Sinusoids(options.EncodedFrameCount, options.Width, device);
+            _positions.weight!.copy_(sinusoids);
+        }
+        _positions.weight!.requires_grad = false;
+        _layersInOrder = Enumerable.Range(0, options.Layers).Select(i => new WhisperEncoderLayer(i, options, device)).ToArray();
+        _layers = nn.ModuleList(_layersInOrder);
+        _finalNorm = nn.LayerNorm(options.Width, eps: 1e-5, device: device);
+        RegisterComponents();
+    }
+
+    /// <summary>
+    /// Whisper's position table, <c>length x width</c>: <c>[sin(p * w_j), cos(p * w_j)]</c> with
+    /// <c>w_j = 10000^(-j / (width/2 - 1))</c>, <c>j = 0 .. width/2 - 1</c>; an odd width gets a last column of zeros.
+    /// </summary>
+    public static Tensor Sinusoids(long length, long width, Device device)
+    {
+        using var scope = NewDisposeScope();
+        long half = width / 2;
+        double increment = Math.Log(10000) / Math.Max(half - 1, 1);
+        Tensor frequencies = exp(arange(half, dtype: float32, device: device) * -increment);
+        Tensor angles = arange(length, dtype: float32, device: device).unsqueeze(1) * frequencies.unsqueeze(0);
+        Tensor table = cat([sin(angles), cos(angles)], dim: 1);
+        if (table.shape[1] < width) table = nn.functional.pad(table, [0, width - table.shape[1]]);
+        return table.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Encodes waveforms (<c>B x samples</c>, already padded or trimmed to the clip length).</summary>
+    public override Tensor forward(Tensor waveforms)
+    {
+        using var scope = NewDisposeScope();
+        Tensor features = _logMel.call(waveforms).to(_conv1.weight!.dtype);
+        Tensor hidden = nn.functional.gelu(_conv1.call(features));
+        hidden = nn.functional.gelu(_conv2.call(hidden)).permute(0, 2, 1);
+        hidden = hidden + _positions.weight!.unsqueeze(0);
+        foreach (var layer in _layersInOrder) hidden = layer.call(hidden);
+        hidden = _finalNorm.call(hidden);
+        if (_poolTo > 0)
+            hidden = nn.functional.adaptive_avg_pool1d(hidden.transpose(1, 2), _poolTo).transpose(1, 2);
+        return hidden.MoveToOuterDisposeScope();
+    }
+}
