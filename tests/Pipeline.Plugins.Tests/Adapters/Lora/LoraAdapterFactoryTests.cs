@@ -114,6 +114,34 @@ public sealed class LoraAdapterFactoryTests
     }
 
     [Fact]
+    public void At_init_the_task_gradient_reaches_lora_B_but_not_lora_A()
+    {
+        // With B = 0, dL/dA = scale * B^T (...) is zero, while dL/dB = scale * dL/dy (A x)^T is not: training starts on B.
+        var adapter = (LoraAdapter)new LoraAdapterFactory().Attach(Options(llmTargets: "proj"), Context());
+        var delta = adapter.Deltas["llm:proj"];
+        _llm.eval();
+
+        using var loss = _llm.call(randn(4, 3)).square().sum();
+        loss.backward();
+
+        delta.B.grad!.abs().max().item<float>().Should().BeGreaterThan(0);
+        delta.A.grad!.abs().max().item<float>().Should().Be(0);
+    }
+
+    [Fact]
+    public void The_delta_forward_leaves_only_its_result_in_the_callers_scope()
+    {
+        var delta = new LoraDelta(inFeatures: 3, outFeatures: 2, rank: 2, scale: 2, dropout: 0.5);
+        delta.train();
+        using var x = randn(4, 3);
+
+        using var scope = NewDisposeScope();
+        using var y = delta.call(x);
+
+        scope.DisposablesCount.Should().Be(1, "dropout and A x are temporaries of the delta's own scope");
+    }
+
+    [Fact]
     public void The_same_seed_gives_the_same_A_and_another_seed_a_different_one()
     {
         ProjectionChain Build(long seed)
