@@ -13,7 +13,10 @@ namespace Pipeline.Host.Composition;
 /// output is dropped into a plugins folder, not referenced where it was built). Directories are scanned in the
 /// order given and files in ordinal name order; when two plugins of the same kind share a name the first one
 /// wins and the later one is reported. Each plugin assembly gets its own <see cref="PluginLoadContext"/> and
-/// its own MEF container, so one broken file cannot hide the others.
+/// its own MEF container, so one broken file cannot hide the others. Files are read as metadata first and only
+/// loaded when they can hold plugins: a file that is not a .NET assembly is a problem; host-owned copies
+/// (Pipeline.Contracts, TorchSharp, System.Composition.*, the host) and assemblies that do not reference the
+/// contracts (a plugin's private dependencies) are skipped without a word.
 /// </remarks>
 public sealed class PluginCatalog
 {
