@@ -1,0 +1,81 @@
+using Pipeline.Contracts.Adapters;
+using Pipeline.Contracts.Modules;
+using Pipeline.Contracts.Options;
+using Pipeline.Host.Composition;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Pipeline.Host.Tests.Composition;
+
+/// <summary>The third-party sample plugin, built from source as its README says, then discovered and used.</summary>
+[Trait("Category", "Build")]
+public sealed class SamplePluginTests(SamplePluginBuild build) : IClassFixture<SamplePluginBuild>
+{
+    [Fact]
+    public void The_sample_builds_against_the_contracts_and_is_discovered_as_the_ia3_adapter()
+    {
+        build.ExitCode.Should().Be(0, build.Log);
+
+        var catalog = PluginCatalog.Load([build.OutputDirectory]);
+
+        catalog.Problems.Should().BeEmpty();
+        catalog.AssemblyPaths.Should().Equal(build.PluginPath);
+        var ia3 = catalog.Describe("adapter", "ia3");
+        ia3.AssemblyPath.Should().Be(build.PluginPath);
+        ia3.Version.Should().Be("0.1.0");
+        IAdapterFactory factory = catalog.GetAdapter("ia3");
+        factory.OptionsType.Name.Should().Be("Ia3Options");
+        typeof(IAdapterFactory).IsAssignableFrom(factory.GetType()).Should().BeTrue();
+        typeof(IValidatableOptions).IsAssignableFrom(factory.OptionsType).Should().BeTrue();
+    }
+
+    [Fact]
+    public void Loading_the_sample_loads_no_second_copy_of_the_contracts_or_TorchSharp()
+    {
+        // The build output holds its own Pipeline.Contracts.dll (dotnet build -o copies referenced projects there).
+        File.Exists(Path.Combine(build.OutputDirectory, "Pipeline.Contracts.dll")).Should().BeTrue();
+
+        PluginCatalog.Load([build.OutputDirectory]).GetAdapter("ia3");
+
+        PluginCatalogTests.LoadedCopies("Pipeline.Contracts").Should().Be(1);
+        PluginCatalogTests.LoadedCopies("TorchSharp").Should().Be(1);
+    }
+
+    [Fact]
+    public void The_ia3_adapter_starts_as_the_identity_and_scales_each_output_channel()
+    {
+        IAdapterFactory factory = PluginCatalog.Load([build.OutputDirectory]).GetAdapter("ia3");
+        using var projection = new AdaptableLinear(2, 2, hasBias: false);
+        using (no_grad()) projection.Weight.copy_(tensor(new float[,] { { 1, 2 }, { 3, 4 } }));
+        var component = new SingleProjectionComponent("llm", "model.layers.0.self_attn.k_proj", projection);
+        object options = Activator.CreateInstance(factory.OptionsType)!;
+        var context = new AdapterBuildContext("ia3", new Dictionary<string, IAdaptableComponent> { ["llm"] = component },
+            new NoForwardContext(), CPU, seed: 1);
+        factory.OptionsType.GetProperty("Targets")!.SetValue(options, new Dictionary<string, List<string>> { ["llm"] = ["k_proj"] });
+
+        IAdapter adapter = factory.Attach(options, context);
+        using var input = tensor(new float[] { 1, 1 });
+
+        adapter.AttachedSites.Should().Equal("llm:model.layers.0.self_attn.k_proj");
+        adapter.CanMerge.Should().BeFalse();
+        projection.state_dict().Keys.Should().BeEquivalentTo("weight", "ia3.scale");
+        projection.call(input).data<float>().ToArray().Should().Equal(3f, 7f);
+        using (no_grad()) projection.state_dict()["ia3.scale"].copy_(tensor(new float[] { 2f, 0.5f }));
+        projection.call(input).data<float>().ToArray().Should().Equal(6f, 3.5f);
+    }
+
+    [Fact]
+    public void The_ia3_options_name_the_key_of_an_empty_target_list()
+    {
+        IAdapterFactory factory = PluginCatalog.Load([build.OutputDirectory]).GetAdapter("ia3");
+        object options = Activator.CreateInstance(factory.OptionsType)!;
+        factory.OptionsType.GetProperty("Targets")!.SetValue(options, new Dictionary<string, List<string>> { ["vision"] = [] });
+
+        ((IValidatableOptions)options).Validate().Should().Equal(new OptionError("targets.vision", "must list at least one site pattern"));
+    }
+
+    private sealed class NoForwardContext : IForwardContextAccessor
+    {
+        public ForwardContext? Current => null;
+    }
+}
