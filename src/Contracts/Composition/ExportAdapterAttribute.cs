@@ -1,5 +1,5 @@
 namespace Pipeline.Contracts.Composition;
 
-/// <summary>Exports a adapter factory; the class must implement the adapter factory interface.</summary>
+/// <summary>Exports an adapter factory; the class must implement the adapter factory interface.</summary>
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
 public sealed class ExportAdapterAttribute(string name) : ExportPluginAttribute(PluginKind.Adapter, name);
