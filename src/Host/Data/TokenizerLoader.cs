@@ -1,0 +1,24 @@
+namespace Pipeline.Host.Data;
+
+/// <summary>Opens a tokenizer file by its name: <c>tokenizer.model</c> (SentencePiece) or <c>tokenizer.json</c> (Hugging Face).</summary>
+public static class TokenizerLoader
+{
+    /// <summary>Loads <paramref name="path"/> with the tokenizer its file name calls for.</summary>
+    /// <exception cref="ArgumentException">The file name is neither <c>tokenizer.model</c> nor <c>tokenizer.json</c>.</exception>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">The file cannot be read as that kind of tokenizer.</exception>
+    public static ITextTokenizer Load(string path)
+    {
+        var name = Path.GetFileName(path);
+        if (name is not ("tokenizer.model" or "tokenizer.json"))
+        {
+            throw new ArgumentException(
+                $"unsupported tokenizer file '{path}': expected tokenizer.model (SentencePiece) or tokenizer.json (Hugging Face)", nameof(path));
+        }
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"tokenizer file '{path}' does not exist", path);
+        }
+        return name == "tokenizer.model" ? SentencePieceTextTokenizer.Load(path) : HuggingFaceBpeTokenizer.Load(path);
+    }
+}

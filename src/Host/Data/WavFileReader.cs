@@ -1,0 +1,121 @@
+using System.Buffers.Binary;
+using Pipeline.Contracts.Media;
+
+namespace Pipeline.Host.Data;
+
+/// <summary>
+/// Reads RIFF/WAVE files: integer PCM of 8, 16, 24 or 32 bits and IEEE float of 32 or 64 bits (also inside
+/// WAVE_FORMAT_EXTENSIBLE). Channels are averaged to mono; the file's sample rate is kept. Chunks other than
+/// <c>fmt </c> and <c>data</c> (LIST, fact, cue ...) are skipped.
+/// </summary>
+public static class WavFileReader
+{
+    private const ushort PcmFormat = 1, FloatFormat = 3, ExtensibleFormat = 0xFFFE;
+
+    private sealed record WaveFormat(ushort Tag, int Channels, int SampleRate, int BlockAlign, int BitsPerSample);
+
+    /// <summary>Reads <paramref name="path"/> as mono samples in [-1, 1].</summary>
+    /// <param name="path">The WAV file.</param>
+    /// <param name="sourceId">The <see cref="MediaItem.SourceId"/> of the result.</param>
+    /// <exception cref="InvalidDataException">The file does not exist, is not a WAV file or has an unsupported format.</exception>
+    public static AudioItem Read(string path, string sourceId)
+    {
+        if (!File.Exists(path))
+        {
+            throw new InvalidDataException($"audio file '{path}' does not exist");
+        }
+        var bytes = File.ReadAllBytes(path);
+        if (bytes.Length < 12 || !bytes.AsSpan(0, 4).SequenceEqual("RIFF"u8) || !bytes.AsSpan(8, 4).SequenceEqual("WAVE"u8))
+        {
+            throw new InvalidDataException($"audio file '{path}' is not a WAV file (no RIFF/WAVE header)");
+        }
+        WaveFormat? format = null;
+        for (var at = 12; at + 8 <= bytes.Length;)
+        {
+            var chunkId = System.Text.Encoding.ASCII.GetString(bytes, at, 4);
+            var declared = BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(at + 4));
+            // Streaming writers may leave the size unset (0 or 0xFFFFFFFF); a chunk never runs past the file.
+            var size = (int)Math.Min(declared, (uint)(bytes.Length - at - 8));
+            var body = bytes.AsSpan(at + 8, size);
+            if (chunkId == "fmt ")
+            {
+                format = ReadFormat(body, path);
+            }
+            else if (chunkId == "data")
+            {
+                if (format is null)
+                {
+                    throw new InvalidDataException($"audio file '{path}' has its data chunk before the fmt chunk");
+                }
+                return new AudioItem(sourceId, ToMono(body, format), format.SampleRate);
+            }
+            at += 8 + size + (size & 1);
+        }
+        throw new InvalidDataException($"audio file '{path}' has no {(format is null ? "fmt" : "data")} chunk");
+    }
+
+    private static WaveFormat ReadFormat(ReadOnlySpan<byte> body, string path)
+    {
+        if (body.Length < 16)
+        {
+            throw new InvalidDataException($"audio file '{path}' has a fmt chunk of {body.Length} bytes, expected at least 16");
+        }
+        var tag = BinaryPrimitives.ReadUInt16LittleEndian(body);
+        var format = new WaveFormat(
+            tag,
+            BinaryPrimitives.ReadUInt16LittleEndian(body[2..]),
+            BinaryPrimitives.ReadInt32LittleEndian(body[4..]),
+            BinaryPrimitives.ReadUInt16LittleEndian(body[12..]),
+            BinaryPrimitives.ReadUInt16LittleEndian(body[14..]));
+        if (tag == ExtensibleFormat && body.Length >= 26)
+        {
+            // The sub-format GUID starts with the real format tag.
+            format = format with { Tag = BinaryPrimitives.ReadUInt16LittleEndian(body[24..]) };
+        }
+        var supported = format.Tag switch
+        {
+            PcmFormat => format.BitsPerSample is 8 or 16 or 24 or 32,
+            FloatFormat => format.BitsPerSample is 32 or 64,
+            _ => false,
+        };
+        if (!supported)
+        {
+            throw new InvalidDataException(
+                $"audio file '{path}' has an unsupported sample format (format tag {format.Tag}, {format.BitsPerSample} bits): " +
+                "expected integer PCM of 8, 16, 24 or 32 bits or float of 32 or 64 bits");
+        }
+        if (format.Channels < 1 || format.SampleRate < 1 || format.BlockAlign < format.Channels * format.BitsPerSample / 8)
+        {
+            throw new InvalidDataException(
+                $"audio file '{path}' has an invalid fmt chunk ({format.Channels} channels, {format.SampleRate} Hz, block align {format.BlockAlign})");
+        }
+        return format;
+    }
+
+    private static float[] ToMono(ReadOnlySpan<byte> data, WaveFormat format)
+    {
+        var frames = data.Length / format.BlockAlign;
+        var bytesPerSample = format.BitsPerSample / 8;
+        var samples = new float[frames];
+        for (var frame = 0; frame < frames; frame++)
+        {
+            var sum = 0.0;
+            for (var channel = 0; channel < format.Channels; channel++)
+            {
+                sum += ReadSample(data.Slice(frame * format.BlockAlign + channel * bytesPerSample, bytesPerSample), format.Tag);
+            }
+            samples[frame] = (float)(sum / format.Channels);
+        }
+        return samples;
+    }
+
+    private static double ReadSample(ReadOnlySpan<byte> bytes, ushort tag) => (tag, bytes.Length) switch
+    {
+        (FloatFormat, 4) => BinaryPrimitives.ReadSingleLittleEndian(bytes),
+        (FloatFormat, 8) => BinaryPrimitives.ReadDoubleLittleEndian(bytes),
+        (_, 1) => (bytes[0] - 128) / 128.0,
+        (_, 2) => BinaryPrimitives.ReadInt16LittleEndian(bytes) / 32768.0,
+        (_, 3) => ((bytes[0] | bytes[1] << 8 | (sbyte)bytes[2] << 16)) / 8388608.0,
+        _ => BinaryPrimitives.ReadInt32LittleEndian(bytes) / 2147483648.0,
+    };
+}
