@@ -119,24 +119,43 @@ public sealed class YamlConfigDocument
         catch (InvalidOperationException)
         {
             // YamlDotNet's scanner fails without a position on some unterminated flow nodes ("a: [1, 2" followed by
-            // more lines); point at the last node it read.
+            // more lines); point at the innermost flow collection still open, or else at the last node read.
+            if (parser.InnermostOpenFlow is { } open)
+                throw new ConfigException(path, (int)open.Start.Line, (int)open.Start.Column,
+                    $"invalid YAML: this '{open.Bracket}' is never closed");
             Mark last = parser.LastEventEnd;
             throw new ConfigException(path, (int)last.Line, (int)last.Column,
                 "invalid YAML after this point; check for an unclosed '[', '{' or quote");
         }
     }
 
-    /// <summary>Remembers where the last event ended, to locate the few parser failures that carry no position.</summary>
+    /// <summary>
+    /// Remembers where the last event ended and which flow collections are open, to locate the few parser failures
+    /// that carry no position.
+    /// </summary>
     private sealed class PositionTrackingParser(IParser inner) : IParser
     {
+        private readonly Stack<(Mark Start, char? FlowBracket)> _openCollections = new();
+
         public Mark LastEventEnd { get; private set; } = Mark.Empty;
+
+        /// <summary>The start and bracket of the innermost flow collection not yet closed, if any.</summary>
+        public (Mark Start, char Bracket)? InnermostOpenFlow =>
+            _openCollections.Where(c => c.FlowBracket is not null).Select(c => ((Mark, char)?)(c.Start, c.FlowBracket!.Value)).FirstOrDefault();
 
         public ParsingEvent? Current => inner.Current;
 
         public bool MoveNext()
         {
             bool moved = inner.MoveNext();
-            if (moved && inner.Current is not null) LastEventEnd = inner.Current.End;
+            if (!moved || inner.Current is not { } current) return moved;
+            LastEventEnd = current.End;
+            switch (current)
+            {
+                case SequenceStart start: _openCollections.Push((start.Start, start.Style == SequenceStyle.Flow ? '[' : null)); break;
+                case MappingStart start: _openCollections.Push((start.Start, start.Style == MappingStyle.Flow ? '{' : null)); break;
+                case SequenceEnd or MappingEnd when _openCollections.Count > 0: _openCollections.Pop(); break;
+            }
             return moved;
         }
     }
