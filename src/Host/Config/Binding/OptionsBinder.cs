@@ -61,7 +61,9 @@ public sealed class OptionsBinder
         if (type == typeof(ConfigNode)) return node;
         if (typeof(YamlNode).IsAssignableFrom(type) && node.Node is null) return null;
         if (type == typeof(PluginSelection)) return walk.BindSelection(Contracts.Composition.PluginKind.Scheduler, null, node.KeyPath, node.Node ?? node.Container);
-        if (OptionsTypeShape.IsOptionsClass(type)) return walk.BindObject(type, null, node.KeyPath, node.Node ?? node.Container);
+        if (type.IsClass && type != typeof(string) && !CollectionTypes.TryGetSequenceElement(type, out _)
+            && !CollectionTypes.TryGetDictionaryValue(type, out _))
+            return walk.BindObject(type, null, node.KeyPath, node.Node ?? node.Container);
         if (node.Node is not null) return walk.BindValue(type, node.Node, node.KeyPath, null);
         if (Nullable.GetUnderlyingType(type) is not null) return null;
         throw node.ErrorAt($"missing value for {(node.KeyPath.Length == 0 ? "the top level" : node.KeyPath)}");

@@ -28,8 +28,9 @@ internal sealed class YamlValueBinder(YamlConfigDocument document, IPluginOption
             return BindSequence(valueType, element, node, keyPath, TypeArgumentNullability(nullability, 0));
         if (CollectionTypes.TryGetDictionaryValue(valueType, out Type? value))
             return BindDictionary(value, node, keyPath, TypeArgumentNullability(nullability, 1));
-        if (OptionsTypeShape.IsOptionsClass(valueType)) return BindObject(valueType, node, keyPath, null);
-        throw new InvalidOperationException($"cannot bind {keyPath}: the options binder does not support type {type}");
+        if (valueType.IsClass) return BindObject(valueType, node, keyPath, null);
+        throw new InvalidOperationException(
+            $"cannot bind {(keyPath.Length == 0 ? "the top level" : keyPath)}: the options binder does not support type {type}");
     }
 
     /// <summary>
