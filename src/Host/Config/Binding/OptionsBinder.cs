@@ -1,3 +1,4 @@
+using Pipeline.Contracts.Composition;
 using Pipeline.Contracts.Schedulers;
 using YamlDotNet.RepresentationModel;
 
@@ -57,13 +58,13 @@ public sealed class OptionsBinder
     public object? Bind(Type type, ConfigNode node)
     {
         var walk = new YamlValueBinder(node.Document, _plugins);
-        if (!node.IsMissing) return walk.BindValue(type, node.Node!, node.KeyPath, null);
         if (type == typeof(ConfigNode)) return node;
-        if (typeof(YamlNode).IsAssignableFrom(type) && node.Node is null) return null;
-        if (type == typeof(PluginSelection)) return walk.BindSelection(Contracts.Composition.PluginKind.Scheduler, null, node.KeyPath, node.Node ?? node.Container);
-        if (type.IsClass && type != typeof(string) && !CollectionTypes.TryGetSequenceElement(type, out _)
-            && !CollectionTypes.TryGetDictionaryValue(type, out _))
-            return walk.BindObject(type, null, node.KeyPath, node.Node ?? node.Container);
+        if (typeof(YamlNode).IsAssignableFrom(type)) return node.Node is null ? null : walk.BindValue(type, node.Node, node.KeyPath, null);
+        if (!node.IsMissing) return walk.BindValue(type, node.Node!, node.KeyPath, null);
+
+        YamlNode? anchor = node.Node ?? node.Container;
+        if (type == typeof(PluginSelection)) return walk.BindSelection(PluginKind.Scheduler, null, node.KeyPath, anchor);
+        if (IsObjectType(type)) return walk.BindObject(type, null, node.KeyPath, anchor);
         if (node.Node is not null) return walk.BindValue(type, node.Node, node.KeyPath, null);
         if (Nullable.GetUnderlyingType(type) is not null) return null;
         throw node.ErrorAt($"missing value for {(node.KeyPath.Length == 0 ? "the top level" : node.KeyPath)}");
@@ -77,4 +78,9 @@ public sealed class OptionsBinder
     /// <param name="node">The block.</param>
     public PluginSelection BindSelection(string kind, ConfigNode node) =>
         new YamlValueBinder(node.Document, _plugins).BindSelection(kind, node.IsMissing ? null : node.Node, node.KeyPath, node.Node ?? node.Container);
+
+    /// <summary>Whether <paramref name="type"/> binds as an options object (a class that is not a string or collection).</summary>
+    private static bool IsObjectType(Type type) =>
+        type.IsClass && type != typeof(string)
+        && !CollectionTypes.TryGetSequenceElement(type, out _) && !CollectionTypes.TryGetDictionaryValue(type, out _);
 }

@@ -150,6 +150,37 @@ public sealed class OptionsBinderObjectTests : IDisposable
     }
 
     [Fact]
+    public void Raw_node_types_bind_from_a_kept_node_as_they_are()
+    {
+        string path = _dir.Write("present: {a: 1}\nempty:\n");
+        var document = YamlConfigDocument.Load(path, []);
+        var binder = new OptionsBinder(document);
+        var present = new ConfigNode(document, "present", document.Root["present"], document.Root);
+        var empty = new ConfigNode(document, "empty", document.Root["empty"], document.Root);
+        var absent = new ConfigNode(document, "absent", null, document.Root);
+
+        binder.Bind<ConfigNode>(absent).Should().BeSameAs(absent);
+        binder.Bind<YamlNode?>(absent).Should().BeNull();
+        binder.Bind<YamlNode>(empty).Should().BeSameAs(document.Root["empty"]);
+        ((object)binder.Bind<YamlMappingNode>(present)).Should().BeSameAs(document.Root["present"]);
+        var wrongKind = () => binder.Bind<YamlSequenceNode>(present);
+        wrongKind.Should().Throw<ConfigException>().Which.Message.Should().Be($"{path}:1:10: present: expected a sequence, got a mapping");
+    }
+
+    [Fact]
+    public void An_absent_scalar_is_missing_unless_nullable()
+    {
+        string path = _dir.Write("name: x\n");
+        var document = YamlConfigDocument.Load(path, []);
+        var binder = new OptionsBinder(document);
+        var absent = new ConfigNode(document, "training.steps", null, document.Root);
+
+        binder.Bind<int?>(absent).Should().BeNull();
+        var bind = () => binder.Bind<int>(absent);
+        bind.Should().Throw<ConfigException>().Which.Message.Should().Be($"{path}:1:1: missing value for training.steps");
+    }
+
+    [Fact]
     public void The_options_type_must_have_a_public_parameterless_constructor()
     {
         string path = _dir.Write("value: 1\n");
