@@ -1,0 +1,162 @@
+using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
+using YamlDotNet.RepresentationModel;
+
+namespace Pipeline.Host.Config.Binding;
+
+/// <summary>
+/// A YAML config file loaded with node positions, with the command-line <c>--set</c> overrides applied on top.
+/// It knows where every node came from, so errors point at <c>file:line:col</c> for values from the file and at
+/// <c>--set &lt;path&gt;</c> for values from the command line.
+/// </summary>
+public sealed class YamlConfigDocument
+{
+    private readonly Dictionary<YamlNode, string> _overrideOrigins = new(ReferenceEqualityComparer.Instance);
+
+    private YamlConfigDocument(string path, YamlMappingNode root)
+    {
+        Path = path;
+        Root = root;
+    }
+
+    /// <summary>The config file path as the user gave it (used verbatim in messages).</summary>
+    public string Path { get; }
+
+    /// <summary>The top-level mapping, overrides applied.</summary>
+    public YamlMappingNode Root { get; }
+
+    /// <summary>The whole document as a node to bind (key path empty: the top level).</summary>
+    public ConfigNode RootNode => new(this, "", Root, null);
+
+    /// <summary>
+    /// Reads <paramref name="path"/> and applies <paramref name="overrides"/> in order. Each override is
+    /// <c>a.b.c=VALUE</c>: the path walks mappings by key (creating missing ones) and sequences by index
+    /// (<c>adapters.0.options.rank=4</c>); VALUE is parsed as YAML, so <c>1e-3</c>, <c>true</c> and flow nodes such
+    /// as <c>[q_proj,v_proj]</c> or <c>{rank: 4}</c> work.
+    /// </summary>
+    /// <exception cref="ConfigException">
+    /// The file is missing or unreadable, is not valid YAML, holds other than one document whose top level is a
+    /// mapping, uses YAML tags, or an override is malformed or walks through a value or past a sequence's end.
+    /// </exception>
+    public static YamlConfigDocument Load(string path, IEnumerable<string>? overrides = null)
+    {
+        if (!File.Exists(path)) throw new ConfigException("", 0, 0, $"config file not found: {path}");
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ConfigException(path, 0, 0, $"cannot read the config file: {e.Message}");
+        }
+
+        YamlStream stream = Parse(path, text);
+        if (stream.Documents.Count == 0)
+            throw new ConfigException(path, 0, 0, "the file holds no YAML document; expected a mapping of top-level keys");
+        if (stream.Documents.Count > 1)
+        {
+            Mark second = stream.Documents[1].RootNode.Start;
+            throw new ConfigException(path, (int)second.Line, (int)second.Column,
+                $"expected one YAML document, found {stream.Documents.Count}; remove the '---' separators");
+        }
+
+        YamlNode root = stream.Documents[0].RootNode;
+        if (root is not YamlMappingNode rootMapping)
+            throw new ConfigException(path, (int)root.Start.Line, (int)root.Start.Column,
+                $"the top level must be a mapping of keys, got {YamlNodeText.Describe(root)}");
+
+        var document = new YamlConfigDocument(path, rootMapping);
+        foreach (string assignment in overrides ?? [])
+            ConfigOverride.Apply(document, assignment);
+        document.RejectTags();
+        return document;
+    }
+
+    /// <summary>
+    /// A problem located at <paramref name="node"/>: its file position, <c>--set &lt;path&gt;</c> when an override
+    /// created it, or just the file when <paramref name="node"/> is <c>null</c>.
+    /// </summary>
+    public ConfigProblem ProblemAt(YamlNode? node, string text)
+    {
+        if (node is null) return new ConfigProblem(Path, 0, 0, text);
+        if (_overrideOrigins.TryGetValue(node, out string? origin)) return new ConfigProblem(origin, 0, 0, text);
+        return new ConfigProblem(Path, (int)node.Start.Line, (int)node.Start.Column, text);
+    }
+
+    /// <summary>An exception for one problem located at <paramref name="node"/> (see <see cref="ProblemAt"/>).</summary>
+    public ConfigException ErrorAt(YamlNode? node, string text) => new(ProblemAt(node, text));
+
+    /// <summary>Whether <paramref name="node"/> was created by a <c>--set</c> override rather than read from the file.</summary>
+    public bool IsFromOverride(YamlNode node) => _overrideOrigins.ContainsKey(node);
+
+    /// <summary>Records that <paramref name="node"/> and everything under it came from <c>--set &lt;path&gt;</c>.</summary>
+    internal void MarkOverride(YamlNode node, string path)
+    {
+        string origin = "--set " + path;
+        foreach (YamlNode descendant in node.AllNodes) _overrideOrigins[descendant] = origin;
+    }
+
+    private void RejectTags()
+    {
+        foreach (YamlNode node in Root.AllNodes)
+            if (!node.Tag.IsEmpty) throw ErrorAt(node, YamlNodeText.TagNotSupported(node));
+    }
+
+    private static YamlStream Parse(string path, string text)
+    {
+        var parser = new PositionTrackingParser(new Parser(new StringReader(text)));
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(parser);
+            return stream;
+        }
+        catch (YamlException e)
+        {
+            throw new ConfigException(path, (int)e.Start.Line, (int)e.Start.Column, $"invalid YAML: {e.Message}");
+        }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner fails without a position on some unterminated flow nodes ("a: [1, 2" followed by
+            // more lines); point at the innermost flow collection still open, or else at the last node read.
+            if (parser.InnermostOpenFlow is { } open)
+                throw new ConfigException(path, (int)open.Start.Line, (int)open.Start.Column,
+                    $"invalid YAML: this '{open.Bracket}' is never closed");
+            Mark last = parser.LastEventEnd;
+            throw new ConfigException(path, (int)last.Line, (int)last.Column,
+                "invalid YAML after this point; check for an unclosed '[', '{' or quote");
+        }
+    }
+
+    /// <summary>
+    /// Remembers where the last event ended and which flow collections are open, to locate the few parser failures
+    /// that carry no position.
+    /// </summary>
+    private sealed class PositionTrackingParser(IParser inner) : IParser
+    {
+        private readonly Stack<(Mark Start, char? FlowBracket)> _openCollections = new();
+
+        public Mark LastEventEnd { get; private set; } = Mark.Empty;
+
+        /// <summary>The start and bracket of the innermost flow collection not yet closed, if any.</summary>
+        public (Mark Start, char Bracket)? InnermostOpenFlow =>
+            _openCollections.Where(c => c.FlowBracket is not null).Select(c => ((Mark, char)?)(c.Start, c.FlowBracket!.Value)).FirstOrDefault();
+
+        public ParsingEvent? Current => inner.Current;
+
+        public bool MoveNext()
+        {
+            bool moved = inner.MoveNext();
+            if (!moved || inner.Current is not { } current) return moved;
+            LastEventEnd = current.End;
+            switch (current)
+            {
+                case SequenceStart start: _openCollections.Push((start.Start, start.Style == SequenceStyle.Flow ? '[' : null)); break;
+                case MappingStart start: _openCollections.Push((start.Start, start.Style == MappingStyle.Flow ? '{' : null)); break;
+                case SequenceEnd or MappingEnd when _openCollections.Count > 0: _openCollections.Pop(); break;
+            }
+            return moved;
+        }
+    }
+}
