@@ -1,1 +1,3 @@
-return 0;
+using Pipeline.Host.Cli;
+
+return PipelineCommandLine.Create().Parse(args).Invoke();

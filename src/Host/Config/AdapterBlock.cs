@@ -1,5 +1,5 @@
 using System.ComponentModel.DataAnnotations;
-using YamlDotNet.RepresentationModel;
+using Pipeline.Host.Config.Binding;
 
 namespace Pipeline.Host.Config;
 
@@ -14,7 +14,7 @@ public sealed record AdapterBlock
     public string? Name { get; init; }
 
     /// <summary>The adapter's options, bound strictly against the plugin's options type.</summary>
-    public YamlNode? Options { get; init; }
+    public ConfigNode? Options { get; init; }
 
     /// <summary>The effective instance name.</summary>
     public string InstanceName => string.IsNullOrEmpty(Name) ? Plugin : Name;

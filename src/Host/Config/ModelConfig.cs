@@ -1,3 +1,4 @@
+using Pipeline.Host.Config.Binding;
 using Pipeline.Host.Modules.Llama;
 using Pipeline.Host.Modules.Multimodal;
 
@@ -10,7 +11,7 @@ public sealed record ModelConfig
     public LlamaOptions Llm { get; init; } = new();
 
     /// <summary>Encoders by component name (for example <c>vision</c>, <c>audio</c>); each names its plugin and options.</summary>
-    public Dictionary<string, PluginBlock> Encoders { get; init; } = [];
+    public Dictionary<string, ConfigNode> Encoders { get; init; } = [];
 
     /// <summary>The projector from each encoder's width to the LLM width (one per encoder, same shape settings).</summary>
     public ProjectorOptions Projector { get; init; } = new();

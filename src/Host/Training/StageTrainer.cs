@@ -26,6 +26,9 @@ public sealed class StageTrainer
         return Math.Max(1, (long)Math.Ceiling(microBatches / stage.GradientAccumulation));
     }
 
+    private static IEnumerable<string> NonFiniteGradients(IReadOnlyList<(string Name, TorchSharp.Modules.Parameter Parameter)> parameters) =>
+        parameters.Where(p => p.Parameter.grad is { } grad && !grad.isfinite().all().item<bool>()).Select(p => p.Name);
+
     public StageSummary Run(StageConfig stage, int stageIndex)
     {
         var session = _session;
@@ -78,6 +81,9 @@ public sealed class StageTrainer
                 double gradNorm = stage.ClipGradNorm > 0
                     ? nn.utils.clip_grad_norm_(trainable.Select(p => p.Parameter), stage.ClipGradNorm)
                     : double.NaN;
+                if (stage.ClipGradNorm > 0 && !double.IsFinite(gradNorm))
+                    throw new InvalidOperationException($"stage '{stage.Name}' step {step}: the gradient norm is {gradNorm} " +
+                        $"(non-finite gradients in {string.Join(", ", NonFiniteGradients(trainable).Take(5))}); stopping before the weights are corrupted");
                 optimizer.step();
                 optimizer.zero_grad();
                 if (observe is not null)

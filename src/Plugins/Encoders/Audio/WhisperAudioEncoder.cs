@@ -17,8 +17,8 @@ namespace Pipeline.Plugins.Encoders.Audio;
 public sealed class WhisperAudioEncoder : nn.Module<Tensor, Tensor>
 {
     [ComponentName(Name = "log_mel")] private readonly LogMelSpectrogram _logMel;
-    [ComponentName(Name = "conv1")] private readonly Conv1d _conv1;
-    [ComponentName(Name = "conv2")] private readonly Conv1d _conv2;
+    [ComponentName(Name = "conv1")] private readonly TemporalConvolution _conv1;
+    [ComponentName(Name = "conv2")] private readonly TemporalConvolution _conv2;
     [ComponentName(Name = "embed_positions")] private readonly Embedding _positions;
     [ComponentName(Name = "layers")] private readonly ModuleList<WhisperEncoderLayer> _layers;
     [ComponentName(Name = "layer_norm")] private readonly LayerNorm _finalNorm;
@@ -31,8 +31,8 @@ public sealed class WhisperAudioEncoder : nn.Module<Tensor, Tensor>
     {
         _poolTo = options.PoolTo;
         _logMel = new LogMelSpectrogram(options.SampleRate, options.NFft, options.HopLength, options.MelBins, device);
-        _conv1 = nn.Conv1d(options.MelBins, options.Width, kernel_size: 3, padding: 1, device: device);
-        _conv2 = nn.Conv1d(options.Width, options.Width, kernel_size: 3, stride: 2, padding: 1, device: device);
+        _conv1 = new TemporalConvolution(options.MelBins, options.Width, kernelSize: 3, stride: 1, padding: 1, device);
+        _conv2 = new TemporalConvolution(options.Width, options.Width, kernelSize: 3, stride: 2, padding: 1, device);
         _positions = nn.Embedding(options.EncodedFrameCount, options.Width, device: device);
         using (no_grad())
         {
@@ -66,7 +66,7 @@ public sealed class WhisperAudioEncoder : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor waveforms)
     {
         using var scope = NewDisposeScope();
-        Tensor features = _logMel.call(waveforms).to(_conv1.weight!.dtype);
+        Tensor features = _logMel.call(waveforms).to(_conv1.Weight.dtype);
         Tensor hidden = nn.functional.gelu(_conv1.call(features));
         hidden = nn.functional.gelu(_conv2.call(hidden)).permute(0, 2, 1);
         hidden = hidden + _positions.weight!.unsqueeze(0);

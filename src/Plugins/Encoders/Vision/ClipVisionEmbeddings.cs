@@ -13,7 +13,7 @@ namespace Pipeline.Plugins.Encoders.Vision;
 public sealed class ClipVisionEmbeddings : nn.Module<Tensor, Tensor>
 {
     [ComponentName(Name = "class_embedding")] private readonly Parameter _classEmbedding;
-    [ComponentName(Name = "patch_embedding")] private readonly Conv2d _patchEmbedding;
+    [ComponentName(Name = "patch_embedding")] private readonly PatchEmbedding _patchEmbedding;
     [ComponentName(Name = "position_embedding")] private readonly Embedding _positionEmbedding;
 
     /// <param name="imageSize">Side of the (square) input image in pixels.</param>
@@ -24,7 +24,7 @@ public sealed class ClipVisionEmbeddings : nn.Module<Tensor, Tensor>
     {
         int patchesPerSide = imageSize / patchSize;
         _classEmbedding = new Parameter(empty(width, device: device));
-        _patchEmbedding = nn.Conv2d(3, width, kernel_size: patchSize, stride: patchSize, bias: false, device: device);
+        _patchEmbedding = new PatchEmbedding(width, patchSize, device);
         _positionEmbedding = nn.Embedding(patchesPerSide * patchesPerSide + 1, width, device: device);
         using (no_grad())
         {
@@ -40,7 +40,7 @@ public sealed class ClipVisionEmbeddings : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         long batch = pixels.shape[0];
-        Tensor patches = _patchEmbedding.call(pixels).flatten(2).transpose(1, 2);
+        Tensor patches = _patchEmbedding.call(pixels);
         Tensor classToken = _classEmbedding.view(1, 1, -1).expand(batch, 1, -1);
         Tensor tokens = cat([classToken, patches], dim: 1);
         // Adding the whole table equals looking up positions 0..N-1, without building an index tensor.

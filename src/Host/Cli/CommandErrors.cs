@@ -1,0 +1,38 @@
+using Pipeline.Host.Composition;
+using Pipeline.Host.Config.Binding;
+using Pipeline.Host.Pipelines;
+
+namespace Pipeline.Host.Cli;
+
+/// <summary>Runs a command body and turns expected failures into one message on standard error and an exit code, without a stack trace.</summary>
+public static class CommandErrors
+{
+    /// <summary>Exit code for a configuration error (bad YAML, unknown key or plugin, bad value).</summary>
+    public const int ConfigurationError = 2;
+
+    /// <summary>Exit code for any other failure (plugin failure, bad data, training stopped).</summary>
+    public const int RunError = 1;
+
+    public static int Run(Func<int> body, TextWriter error)
+    {
+        try
+        {
+            return body();
+        }
+        catch (ConfigException e)
+        {
+            error.WriteLine(e.Message);
+            return ConfigurationError;
+        }
+        catch (UnknownPluginException e)
+        {
+            error.WriteLine($"error: {e.Message}");
+            return ConfigurationError;
+        }
+        catch (Exception e) when (e is PluginFailureException or InvalidDataException or IOException or InvalidOperationException or ArgumentException)
+        {
+            error.WriteLine($"error: {e.Message}");
+            return RunError;
+        }
+    }
+}

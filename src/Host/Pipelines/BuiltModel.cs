@@ -1,0 +1,11 @@
+using Pipeline.Contracts.Adapters;
+using Pipeline.Host.Modules.Multimodal;
+using Pipeline.Host.Training;
+
+namespace Pipeline.Host.Pipelines;
+
+/// <summary>A model built from a pipeline definition, with its attached adapters and parameter inventory.</summary>
+public sealed record BuiltModel(MultimodalModel Model, IReadOnlyList<IAdapter> Adapters, ParameterInventory Inventory) : IDisposable
+{
+    public void Dispose() => Model.Dispose();
+}

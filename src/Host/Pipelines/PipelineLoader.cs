@@ -1,0 +1,100 @@
+using Pipeline.Contracts.Adapters;
+using Pipeline.Contracts.Composition;
+using Pipeline.Contracts.Encoders;
+using Pipeline.Host.Composition;
+using Pipeline.Host.Config;
+using Pipeline.Host.Config.Binding;
+using YamlDotNet.RepresentationModel;
+
+namespace Pipeline.Host.Pipelines;
+
+/// <summary>
+/// Loads a pipeline YAML: applies <c>--set</c> overrides, loads plugins (built-in, <c>plugins/</c>, the YAML's
+/// <c>plugins</c> list and <c>--plugins</c> directories), binds the configuration strictly and binds every plugin's
+/// options against the plugin's own options type. Every problem is a <see cref="ConfigException"/> with a position.
+/// </summary>
+public static class PipelineLoader
+{
+    public static PipelineDefinition Load(string path, IEnumerable<string>? overrides = null, IEnumerable<string>? pluginDirectories = null)
+    {
+        var document = YamlConfigDocument.Load(path, overrides);
+        var catalog = PluginCatalog.Load(PluginSearchPath.Resolve(PluginDirectories(document, pluginDirectories ?? [])));
+        var binder = new OptionsBinder(document, new CatalogOptionsResolver(catalog));
+        var config = binder.Bind<PipelineConfig>(document.RootNode);
+
+        var encoders = new List<ConfiguredPlugin<IEncoderFactory>>();
+        foreach (var (name, node) in config.Model.Encoders)
+        {
+            var selection = binder.BindSelection(PluginKind.Encoder, node);
+            encoders.Add(new(name, selection.Plugin, catalog.GetEncoder(selection.Plugin), selection.Options!, node));
+        }
+        var adapters = new List<ConfiguredPlugin<IAdapterFactory>>();
+        for (int i = 0; i < config.Model.Adapters.Count; i++)
+        {
+            AdapterBlock block = config.Model.Adapters[i];
+            ConfigNode options = block.Options!;
+            if (!catalog.Contains(PluginKind.Adapter, block.Plugin))
+                throw document.ErrorAt(options.Container ?? options.Node, UnknownPlugin(catalog, PluginKind.Adapter, block.Plugin, $"model.adapters[{i}].plugin"));
+            var factory = catalog.GetAdapter(block.Plugin);
+            adapters.Add(new(block.InstanceName, block.Plugin, factory, binder.Bind(factory.OptionsType, options)!, options));
+        }
+        var duplicate = adapters.GroupBy(a => a.InstanceName).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+            throw document.ErrorAt(duplicate.Last().Node.Container, $"two adapters are named '{duplicate.Key}'; give one a different 'name'");
+        CheckTrainableWords(document, config);
+
+        return new PipelineDefinition
+        {
+            Document = document, Config = config, Catalog = catalog, Binder = binder, Encoders = encoders, Adapters = adapters,
+        };
+    }
+
+    /// <summary>The message for an unknown plugin name, in the binder's wording.</summary>
+    public static string UnknownPlugin(PluginCatalog catalog, string kind, string name, string keyPath)
+    {
+        var known = catalog.Names(kind);
+        string suggestion = NameSuggestion.DidYouMean(name, known);
+        return known.Count == 0
+            ? $"unknown {kind} '{name}' at {keyPath}{suggestion}; no {kind}s are installed"
+            : $"unknown {kind} '{name}' at {keyPath}{suggestion}; known {kind}s: {string.Join(", ", known)}";
+    }
+
+    private static IEnumerable<string> PluginDirectories(YamlConfigDocument document, IEnumerable<string> fromCommandLine)
+    {
+        string baseDirectory = Path.GetDirectoryName(Path.GetFullPath(document.Path))!;
+        var directories = new List<string>();
+        if (document.Root.Children.TryGetValue(new YamlScalarNode("plugins"), out YamlNode? node))
+        {
+            var listed = new OptionsBinder(document).Bind<List<string>>(node, "plugins");
+            foreach (string directory in listed)
+            {
+                string full = Path.GetFullPath(Path.Combine(baseDirectory, directory));
+                if (!Directory.Exists(full)) throw document.ErrorAt(node, $"plugins: plugin directory '{directory}' does not exist (looked in {full})");
+                directories.Add(full);
+            }
+        }
+        foreach (string directory in fromCommandLine)
+        {
+            string full = Path.GetFullPath(directory);
+            if (!Directory.Exists(full)) throw new ConfigException(new ConfigProblem("--plugins", 0, 0, $"plugin directory '{directory}' does not exist"));
+            directories.Add(full);
+        }
+        return directories;
+    }
+
+    private static void CheckTrainableWords(YamlConfigDocument document, PipelineConfig config)
+    {
+        var encoderNames = config.Model.Encoders.Keys.ToList();
+        for (int i = 0; i < config.Stages.Count; i++)
+        {
+            foreach (string word in config.Stages[i].Trainable)
+            {
+                if (StageConfig.TrainableGroups.Contains(word) || encoderNames.Contains(word)) continue;
+                YamlNode? anchor = document.Root.Children.TryGetValue(new YamlScalarNode("stages"), out var stages) && stages is YamlSequenceNode list
+                    ? list.Children[i] : document.Root;
+                throw document.ErrorAt(anchor, $"stages[{i}].trainable: unknown group '{word}'; use {string.Join(", ", StageConfig.TrainableGroups)}" +
+                    (encoderNames.Count > 0 ? $" or an encoder name ({string.Join(", ", encoderNames)})" : ""));
+            }
+        }
+    }
+}
