@@ -34,13 +34,15 @@ public static class PipelineLoader
             AdapterBlock block = config.Model.Adapters[i];
             ConfigNode options = block.Options!;
             if (!catalog.Contains(PluginKind.Adapter, block.Plugin))
-                throw document.ErrorAt(options.Container ?? options.Node, UnknownPlugin(catalog, PluginKind.Adapter, block.Plugin, $"model.adapters[{i}].plugin"));
+                throw document.ErrorAt(YamlLocator.Find(document.Root, "model", "adapters", i, "plugin"),
+                    UnknownPlugin(catalog, PluginKind.Adapter, block.Plugin, $"model.adapters[{i}].plugin"));
             var factory = catalog.GetAdapter(block.Plugin);
             adapters.Add(new(block.InstanceName, block.Plugin, factory, binder.Bind(factory.OptionsType, options)!, options));
         }
         var duplicate = adapters.GroupBy(a => a.InstanceName).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null)
-            throw document.ErrorAt(duplicate.Last().Node.Container, $"two adapters are named '{duplicate.Key}'; give one a different 'name'");
+            throw document.ErrorAt(YamlLocator.Find(document.Root, "model", "adapters", adapters.LastIndexOf(duplicate.Last())),
+                $"model.adapters: two adapters are named '{duplicate.Key}'; give one a different 'name'");
         CheckTrainableWords(document, config);
 
         return new PipelineDefinition
@@ -90,9 +92,7 @@ public static class PipelineLoader
             foreach (string word in config.Stages[i].Trainable)
             {
                 if (StageConfig.TrainableGroups.Contains(word) || encoderNames.Contains(word)) continue;
-                YamlNode? anchor = document.Root.Children.TryGetValue(new YamlScalarNode("stages"), out var stages) && stages is YamlSequenceNode list
-                    ? list.Children[i] : document.Root;
-                throw document.ErrorAt(anchor, $"stages[{i}].trainable: unknown group '{word}'; use {string.Join(", ", StageConfig.TrainableGroups)}" +
+                throw document.ErrorAt(YamlLocator.Find(document.Root, "stages", i, "trainable"), $"stages[{i}].trainable: unknown group '{word}'; use {string.Join(", ", StageConfig.TrainableGroups)}" +
                     (encoderNames.Count > 0 ? $" or an encoder name ({string.Join(", ", encoderNames)})" : ""));
             }
         }

@@ -29,6 +29,62 @@ public sealed class StageTrainer
     private static IEnumerable<string> NonFiniteGradients(IReadOnlyList<(string Name, TorchSharp.Modules.Parameter Parameter)> parameters) =>
         parameters.Where(p => p.Parameter.grad is { } grad && !grad.isfinite().all().item<bool>()).Select(p => p.Name);
 
+    private sealed record StageRun(StageConfig Stage, IReadOnlyList<Sample> Samples, SampleOrder Order,
+        IReadOnlyList<(string Name, TorchSharp.Modules.Parameter Parameter)> Trainable, TorchSharp.Modules.AdamW Optimizer,
+        IReadOnlyList<OptimizerFactory.SideGroup> Groups, ILearningRateSchedule Schedule);
+
+    private readonly record struct StepResult(double Loss, double GradientNorm, long Tokens);
+
+    /// <summary>One optimizer step (all its micro-batches) inside one dispose scope: nothing it creates outlives it.</summary>
+    private StepResult TrainStep(StageRun run, long step)
+    {
+        var (stage, samples, order, trainable, optimizer, groups, schedule) = run;
+        foreach (var group in groups) group.Group.LearningRate = schedule.LearningRate(group.Side, step);
+        using var scope = NewDisposeScope();
+        Func<ModelBatch, SnapshotStepObservation>? observe = schedule.WantsObservation(step)
+            ? SnapshotStepObservation.Before(step, _session.Model, trainable) : null;
+        double stepLoss = 0;
+        long tokens = 0;
+        ModelBatch? lastBatch = null;
+        try
+        {
+            for (int micro = 0; micro < stage.GradientAccumulation; micro++)
+            {
+                lastBatch?.Dispose();
+                var batchSamples = order.Next(stage.BatchSize).Select(i => samples[i]).ToList();
+                lastBatch = _session.Collator.Collate(batchSamples, _session.Device);
+                ModelOutput output = _session.Model.Forward(lastBatch);
+                Tensor loss = LanguageModelLoss.CrossEntropy(output.Logits, lastBatch.Labels);
+                stepLoss += loss.item<float>() / stage.GradientAccumulation;
+                foreach (var (_, auxiliary) in output.AuxiliaryLosses) loss = loss + auxiliary;
+                Tensor? scheduleLoss = schedule.AuxiliaryLoss(LanguageModelLoss.AnswerLogits(output.Logits, lastBatch.Labels));
+                if (scheduleLoss is not null) loss = loss + scheduleLoss;
+                (loss / stage.GradientAccumulation).backward();
+                tokens += lastBatch.TokenMask.sum().item<long>();
+            }
+            if (!double.IsFinite(stepLoss))
+                throw new InvalidOperationException($"stage '{stage.Name}' step {step + 1}: the loss is {stepLoss}; stopping before the weights are corrupted");
+            double gradNorm = stage.ClipGradNorm > 0
+                ? nn.utils.clip_grad_norm_(trainable.Select(p => p.Parameter), stage.ClipGradNorm)
+                : double.NaN;
+            if (stage.ClipGradNorm > 0 && !double.IsFinite(gradNorm))
+                throw new InvalidOperationException($"stage '{stage.Name}' step {step + 1}: the gradient norm is {gradNorm} " +
+                    $"(non-finite gradients in {string.Join(", ", NonFiniteGradients(trainable).Take(5))}); stopping before the weights are corrupted");
+            optimizer.step();
+            optimizer.zero_grad();
+            if (observe is not null)
+            {
+                using var observation = observe(lastBatch!);
+                schedule.Observe(observation);
+            }
+            return new StepResult(stepLoss, gradNorm, tokens);
+        }
+        finally
+        {
+            lastBatch?.Dispose();
+        }
+    }
+
     public StageSummary Run(StageConfig stage, int stageIndex)
     {
         var session = _session;
@@ -54,46 +110,13 @@ public sealed class StageTrainer
         double lastLoss = double.NaN;
         using (optimizer)
         {
+            var run = new StageRun(stage, samples, order, trainable, optimizer, groups, schedule);
             for (long step = 0; step < totalSteps; step++)
             {
-                foreach (var group in groups) group.Group.LearningRate = schedule.LearningRate(group.Side, step);
-                using var scope = NewDisposeScope();
-                Func<ModelBatch, SnapshotStepObservation>? observe = schedule.WantsObservation(step)
-                    ? SnapshotStepObservation.Before(step, session.Model, trainable) : null;
-                double stepLoss = 0;
-                ModelBatch? lastBatch = null;
-                for (int micro = 0; micro < stage.GradientAccumulation; micro++)
-                {
-                    lastBatch?.Dispose();
-                    var batchSamples = order.Next(stage.BatchSize).Select(i => samples[i]).ToList();
-                    lastBatch = session.Collator.Collate(batchSamples, session.Device);
-                    ModelOutput output = session.Model.Forward(lastBatch);
-                    Tensor loss = LanguageModelLoss.CrossEntropy(output.Logits, lastBatch.Labels);
-                    stepLoss += loss.item<float>() / stage.GradientAccumulation;
-                    foreach (var (_, auxiliary) in output.AuxiliaryLosses) loss = loss + auxiliary;
-                    Tensor? scheduleLoss = schedule.AuxiliaryLoss(LanguageModelLoss.AnswerLogits(output.Logits, lastBatch.Labels));
-                    if (scheduleLoss is not null) loss = loss + scheduleLoss;
-                    (loss / stage.GradientAccumulation).backward();
-                    tokensSinceLog += lastBatch.TokenMask.sum().item<long>();
-                }
-                if (!double.IsFinite(stepLoss))
-                    throw new InvalidOperationException($"stage '{stage.Name}' step {step}: the loss is {stepLoss}; stopping before the weights are corrupted");
-                double gradNorm = stage.ClipGradNorm > 0
-                    ? nn.utils.clip_grad_norm_(trainable.Select(p => p.Parameter), stage.ClipGradNorm)
-                    : double.NaN;
-                if (stage.ClipGradNorm > 0 && !double.IsFinite(gradNorm))
-                    throw new InvalidOperationException($"stage '{stage.Name}' step {step}: the gradient norm is {gradNorm} " +
-                        $"(non-finite gradients in {string.Join(", ", NonFiniteGradients(trainable).Take(5))}); stopping before the weights are corrupted");
-                optimizer.step();
-                optimizer.zero_grad();
-                if (observe is not null)
-                {
-                    using var observation = observe(lastBatch!);
-                    schedule.Observe(observation);
-                }
-                lastBatch?.Dispose();
-                lastLoss = stepLoss;
-                lossSinceLog += stepLoss;
+                StepResult result = TrainStep(run, step);
+                lastLoss = result.Loss;
+                lossSinceLog += result.Loss;
+                tokensSinceLog += result.Tokens;
                 stepsSinceLog++;
                 bool last = step == totalSteps - 1;
                 if ((step + 1) % session.LogEvery == 0 || last)
@@ -102,7 +125,7 @@ public sealed class StageTrainer
                     var record = new Dictionary<string, object>
                     {
                         ["kind"] = "train", ["stage"] = stage.Name, ["step"] = step + 1, ["loss"] = lossSinceLog / stepsSinceLog,
-                        ["grad_norm"] = double.IsFinite(gradNorm) ? gradNorm : 0.0, ["tokens_per_second"] = tokensSinceLog / seconds,
+                        ["grad_norm"] = double.IsFinite(result.GradientNorm) ? result.GradientNorm : 0.0, ["tokens_per_second"] = tokensSinceLog / seconds,
                     };
                     foreach (var info in groupInfo) record[$"lr_{info.Name}"] = schedule.LearningRate(info.Name, step);
                     foreach (var (name, value) in schedule.Metrics) record[name] = value;
@@ -114,6 +137,7 @@ public sealed class StageTrainer
                     lossSinceLog = 0;
                     stepsSinceLog = 0;
                 }
+                session.StepCompleted?.Invoke(new StepReport(stage.Name, step + 1, totalSteps, result.Loss));
                 if (stage.Evaluate && stage.EvalEvery > 0 && (step + 1) % stage.EvalEvery == 0 && !last)
                     session.WriteEvaluation(stage.Name, step + 1, evaluator.Evaluate(session.Splits.Eval));
             }
