@@ -1,7 +1,5 @@
-using Pipeline.Contracts.Adapters;
 using Pipeline.Contracts.Encoders;
 using Pipeline.Contracts.Media;
-using Pipeline.Contracts.Modules;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -14,54 +12,25 @@ namespace Pipeline.Plugins.Encoders.Audio;
 /// (<c>layers.{i}.attn_input</c>); it has no gated feed-forward network and no sequence prefix. Position 0, the
 /// routing position of attention-input adapters, is the first frame (Whisper has no [CLS]).
 /// </summary>
-public sealed class AudioEncoder : IEncoder
+public sealed class AudioEncoder : Common.TransformerEncoderComponent
 {
     private readonly AudioEncoderOptions _options;
-    private readonly WhisperAudioEncoder _encoder;
 
     /// <summary>Builds the encoder with fresh weights; seeds the global generator with <see cref="EncoderBuildContext.Seed"/> first.</summary>
     public AudioEncoder(AudioEncoderOptions options, EncoderBuildContext context)
+        : base(context.Name, BuildSeeded(context, device => new WhisperAudioEncoder(options, device)), options.Width, options.TokenCount)
     {
         _options = options;
-        Name = context.Name;
-        manual_seed(context.Seed);
-        _encoder = new WhisperAudioEncoder(options, Common.BuildDevice.Resolve(context.Device));
-        LinearSites = ComponentSites.Linear(_encoder);
-        AttentionInputSites = ComponentSites.AttentionInput(_encoder);
     }
 
     /// <inheritdoc />
-    public string Name { get; }
-
-    /// <inheritdoc />
-    public string Modality => "audio";
-
-    /// <inheritdoc />
-    public nn.Module Module => _encoder;
-
-    /// <inheritdoc />
-    public int Width => _options.Width;
-
-    /// <inheritdoc />
-    public int TokenCount => _options.TokenCount;
-
-    /// <inheritdoc />
-    public IReadOnlyDictionary<string, ILinearSite> LinearSites { get; }
-
-    /// <inheritdoc />
-    public IReadOnlyList<IFeedForwardSite> FeedForwardSites => [];
-
-    /// <inheritdoc />
-    public IReadOnlyList<IAttentionInputSite> AttentionInputSites { get; }
-
-    /// <inheritdoc />
-    public ISequencePrefixSite? SequencePrefix => null;
+    public override string Modality => "audio";
 
     /// <summary>
     /// Checks each clip's sample rate, pads it with zeros or cuts it to <c>clip_seconds</c>, and returns
-    /// <c>B x samples</c> on <paramref name="device"/>. The spectrogram is computed inside <see cref="Encode"/>.
+    /// <c>B x samples</c> on <paramref name="device"/>. The spectrogram is computed inside <c>Encode</c>.
     /// </summary>
-    public Tensor Collate(IReadOnlyList<MediaItem> items, Device device)
+    public override Tensor Collate(IReadOnlyList<MediaItem> items, Device device)
     {
         int samples = _options.ClipSamples;
         var batch = new float[items.Count * samples];
@@ -78,9 +47,4 @@ public sealed class AudioEncoder : IEncoder
         return tensor(batch, [items.Count, samples], device: CPU).to(device).MoveToOuterDisposeScope();
     }
 
-    /// <summary>Encodes a collated batch into <c>B x TokenCount x Width</c>.</summary>
-    public Tensor Encode(Tensor batch) => _encoder.call(batch);
-
-    /// <summary>Disposes the encoder and its parameters and buffers.</summary>
-    public void Dispose() => _encoder.Dispose();
 }

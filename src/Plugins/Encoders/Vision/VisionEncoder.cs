@@ -1,7 +1,5 @@
-using Pipeline.Contracts.Adapters;
 using Pipeline.Contracts.Encoders;
 using Pipeline.Contracts.Media;
-using Pipeline.Contracts.Modules;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -13,54 +11,25 @@ namespace Pipeline.Plugins.Encoders.Vision;
 /// (<c>encoder.layers.{i}.self_attn.{q,k,v,out}_proj</c>, <c>encoder.layers.{i}.mlp.fc{1,2}</c>) and its
 /// attention inputs (<c>encoder.layers.{i}.attn_input</c>); it has no gated feed-forward network and no sequence prefix.
 /// </summary>
-public sealed class VisionEncoder : IEncoder
+public sealed class VisionEncoder : Common.TransformerEncoderComponent
 {
     private readonly VisionEncoderOptions _options;
-    private readonly ClipVisionTransformer _tower;
 
-    /// <summary>Builds the tower with fresh weights; seeds the global generator with <see cref="EncoderBuildContext.Seed"/> first.</summary>
+    /// <summary>Builds the encoder with fresh weights; seeds the global generator with <see cref="EncoderBuildContext.Seed"/> first.</summary>
     public VisionEncoder(VisionEncoderOptions options, EncoderBuildContext context)
+        : base(context.Name, BuildSeeded(context, device => new ClipVisionTransformer(options, device)), options.Width, options.TokenCount)
     {
         _options = options;
-        Name = context.Name;
-        manual_seed(context.Seed);
-        _tower = new ClipVisionTransformer(options, Common.BuildDevice.Resolve(context.Device));
-        LinearSites = ComponentSites.Linear(_tower);
-        AttentionInputSites = ComponentSites.AttentionInput(_tower);
     }
 
     /// <inheritdoc />
-    public string Name { get; }
-
-    /// <inheritdoc />
-    public string Modality => "image";
-
-    /// <inheritdoc />
-    public nn.Module Module => _tower;
-
-    /// <inheritdoc />
-    public int Width => _options.Width;
-
-    /// <inheritdoc />
-    public int TokenCount => _options.TokenCount;
-
-    /// <inheritdoc />
-    public IReadOnlyDictionary<string, ILinearSite> LinearSites { get; }
-
-    /// <inheritdoc />
-    public IReadOnlyList<IFeedForwardSite> FeedForwardSites => [];
-
-    /// <inheritdoc />
-    public IReadOnlyList<IAttentionInputSite> AttentionInputSites { get; }
-
-    /// <inheritdoc />
-    public ISequencePrefixSite? SequencePrefix => null;
+    public override string Modality => "image";
 
     /// <summary>
     /// Resizes every image to <c>image_size x image_size</c> (bilinear, antialiased when shrinking, no crop), then
     /// normalises each channel with <c>channel_mean</c> and <c>channel_std</c>. Returns <c>B x 3 x S x S</c> on <paramref name="device"/>.
     /// </summary>
-    public Tensor Collate(IReadOnlyList<MediaItem> items, Device device)
+    public override Tensor Collate(IReadOnlyList<MediaItem> items, Device device)
     {
         using var scope = NewDisposeScope();
         var images = new List<Tensor>(items.Count);
@@ -81,9 +50,4 @@ public sealed class VisionEncoder : IEncoder
         return ((batch - mean) / std).to(device).MoveToOuterDisposeScope();
     }
 
-    /// <summary>Encodes a collated batch into <c>B x TokenCount x Width</c>.</summary>
-    public Tensor Encode(Tensor batch) => _tower.call(batch);
-
-    /// <summary>Disposes the tower and its parameters.</summary>
-    public void Dispose() => _tower.Dispose();
 }
