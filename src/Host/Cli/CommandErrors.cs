@@ -34,5 +34,11 @@ public static class CommandErrors
             error.WriteLine($"error: {e.Message}");
             return RunError;
         }
+        catch (Exception e)
+        {
+            // Anything else is unexpected (a native libtorch error, say): name its type so it can be reported.
+            error.WriteLine($"error: {e.GetType().Name}: {e.Message}");
+            return RunError;
+        }
     }
 }
