@@ -12,6 +12,22 @@ namespace Pipeline.Host.Training;
 /// </summary>
 public sealed class Evaluator(MultimodalModel model, BatchCollator collator, Device device, int batchSize)
 {
+    private sealed record BatchOutcome(double LossSum, long Tokens, bool[] Wrong);
+
+    /// <summary>Summed answer-token loss, answer-token count and per-sample mistakes of one batch, in one dispose scope.</summary>
+    private BatchOutcome EvaluateBatch(Sample[] chunk)
+    {
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        using var batch = collator.Collate(chunk, device);
+        Tensor logits = model.Forward(batch).Logits;
+        Tensor supervised = batch.Labels.ne(BatchCollator.IgnoredLabel);
+        long tokens = supervised.sum().item<long>();
+        double lossSum = LanguageModelLoss.CrossEntropy(logits, batch.Labels).item<float>() * tokens;
+        Tensor wrong = logits.argmax(-1).ne(batch.Labels).logical_and(supervised).any(1);
+        return new BatchOutcome(lossSum, tokens, wrong.cpu().data<bool>().ToArray());
+    }
+
     public EvaluationResult Evaluate(IReadOnlyList<Sample> samples)
     {
         if (samples.Count == 0) return new EvaluationResult(double.NaN, double.NaN, 0, new Dictionary<string, double>());
@@ -22,23 +38,15 @@ public sealed class Evaluator(MultimodalModel model, BatchCollator collator, Dev
         var correct = new Dictionary<string, (int Right, int Total)>();
         try
         {
-            using var noGrad = no_grad();
             foreach (var chunk in samples.Chunk(batchSize))
             {
-                using var scope = NewDisposeScope();
-                using var batch = collator.Collate(chunk, device);
-                Tensor logits = model.Forward(batch).Logits;
-                Tensor supervised = batch.Labels.ne(BatchCollator.IgnoredLabel);
-                long tokens = supervised.sum().item<long>();
-                lossSum += LanguageModelLoss.CrossEntropy(logits, batch.Labels).item<float>() * tokens;
-                tokenCount += tokens;
-                Tensor wrong = logits.argmax(-1).ne(batch.Labels).logical_and(supervised).any(1);
-                bool[] wrongPerSample = wrong.cpu().data<bool>().ToArray();
+                var outcome = FinalizerFence.Run(() => EvaluateBatch(chunk));
+                lossSum += outcome.LossSum;
+                tokenCount += outcome.Tokens;
                 for (int i = 0; i < chunk.Length; i++)
                 {
-                    string category = batch.Categories[i];
-                    var (right, total) = correct.GetValueOrDefault(category);
-                    correct[category] = (right + (wrongPerSample[i] ? 0 : 1), total + 1);
+                    var (right, total) = correct.GetValueOrDefault(chunk[i].Category);
+                    correct[chunk[i].Category] = (right + (outcome.Wrong[i] ? 0 : 1), total + 1);
                 }
             }
         }

@@ -113,7 +113,7 @@ public sealed class StageTrainer
             var run = new StageRun(stage, samples, order, trainable, optimizer, groups, schedule);
             for (long step = 0; step < totalSteps; step++)
             {
-                StepResult result = TrainStep(run, step);
+                StepResult result = FinalizerFence.Run(() => TrainStep(run, step));
                 lastLoss = result.Loss;
                 lossSinceLog += result.Loss;
                 tokensSinceLog += result.Tokens;
