@@ -6,9 +6,9 @@ using static TorchSharp.torch;
 namespace Pipeline.Plugins.Tests.Encoders;
 
 /// <summary>
-/// Regression test for intermittent non-finite outputs of libtorch's multi-threaded CPU conv1d, which the audio stem
-/// avoids (see <see cref="TemporalConvolution"/>): through a short training loop on two threads, every forward stays
-/// finite and equals a second forward of the same weights.
+/// Regression test for the intermittent non-finite audio-encoder outputs seen during training (see
+/// <see cref="TemporalConvolution"/>): through a short training loop on two threads, every forward stays finite and
+/// equals a second forward of the same weights.
 /// </summary>
 public sealed class AudioEncoderTrainingStabilityTests
 {

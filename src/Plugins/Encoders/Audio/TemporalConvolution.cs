@@ -9,10 +9,11 @@ namespace Pipeline.Plugins.Encoders.Audio;
 /// <c>bias</c>) and initialisation, computed as an explicit unfold and matrix product.
 /// </summary>
 /// <remarks>
-/// libtorch 2.10's CPU convolution kernels (<c>conv1d</c>, and <c>conv2d</c> on the same data) intermittently returned
-/// non-finite outputs from finite inputs and weights inside training runs on these machines, and kept doing so for the
-/// rest of the process; the quickstart's loss turned NaN in most runs (measured: at steps 58 to 476 of 700). The
-/// unfold-and-matmul form computes the same sums with the matrix kernels that the rest of the model relies on.
+/// Non-finite outputs from finite inputs first showed up inside libtorch's CPU <c>conv1d</c> and <c>conv2d</c> during
+/// training on these machines (the quickstart's loss turned NaN at steps 58 to 476 of 700 in most runs). The
+/// unfold-and-matmul form computes the same sums with the matrix kernels the rest of the model uses. The underlying
+/// cause was later traced to TorchSharp finalizers racing native calls, which the host now fences off; this form is
+/// kept until the library convolution is re-measured under that fence.
 /// </remarks>
 public sealed class TemporalConvolution : nn.Module<Tensor, Tensor>
 {

@@ -10,8 +10,7 @@ namespace Pipeline.Plugins.Encoders.Vision;
 /// so this is the same sum a strided convolution computes).
 /// </summary>
 /// <remarks>
-/// libtorch 2.10's CPU convolution kernels intermittently returned non-finite outputs from finite inputs inside
-/// training runs on these machines (see the audio encoder's <c>TemporalConvolution</c>); the matrix product avoids them.
+/// Written as a matrix product for the same reason as the audio encoder's <c>TemporalConvolution</c> (see there).
 /// </remarks>
 public sealed class PatchEmbedding : nn.Module<Tensor, Tensor>
 {
