@@ -15,8 +15,6 @@ public sealed class PipelineDefinition
 
     public required PluginCatalog Catalog { get; init; }
 
-    public required OptionsBinder Binder { get; init; }
-
     public required IReadOnlyList<ConfiguredPlugin<IEncoderFactory>> Encoders { get; init; }
 
     public required IReadOnlyList<ConfiguredPlugin<IAdapterFactory>> Adapters { get; init; }

@@ -47,7 +47,7 @@ public static class PipelineLoader
 
         return new PipelineDefinition
         {
-            Document = document, Config = config, Catalog = catalog, Binder = binder, Encoders = encoders, Adapters = adapters,
+            Document = document, Config = config, Catalog = catalog, Encoders = encoders, Adapters = adapters,
         };
     }
 

@@ -11,11 +11,7 @@ public sealed class MetricsWriter : IDisposable
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         _writer = new StreamWriter(path, append: true) { AutoFlush = true };
-        FilePath = path;
     }
-
-    /// <summary>The file written.</summary>
-    public string FilePath { get; }
 
     /// <summary>Writes one record.</summary>
     public void Write(IReadOnlyDictionary<string, object> record) => _writer.WriteLine(JsonSerializer.Serialize(record));

@@ -27,9 +27,6 @@ public sealed class ModelBatch : IDisposable
     /// <summary>The samples' categories (for per-category accuracy), in batch order.</summary>
     public required IReadOnlyList<string> Categories { get; init; }
 
-    /// <summary>Batch size.</summary>
-    public int Size => (int)InputIds.shape[0];
-
     public void Dispose()
     {
         InputIds.Dispose();
