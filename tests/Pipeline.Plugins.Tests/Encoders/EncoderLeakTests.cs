@@ -26,14 +26,26 @@ public sealed class EncoderLeakTests
         MediaItem item = encoder.Modality == "image"
             ? new ImageItem("img", new float[3 * 20 * 30], 20, 30)
             : new AudioItem("clip", new float[4000], 16000);
-        long before = Tensor.TotalCount;
-
-        using (var batch = encoder.Collate([item, item], CPU))
-        using (var features = encoder.Encode(batch))
+        // Tensor.TotalCount is process-wide: tensors of earlier tests that the collector finalizes mid-measurement
+        // would lower it. Drain pending finalizers and keep the collector out while counting.
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        bool paused = GC.TryStartNoGCRegion(64L * 1024 * 1024);
+        try
         {
-            Tensor.TotalCount.Should().Be(before + 2);
-        }
+            long before = Tensor.TotalCount;
 
-        Tensor.TotalCount.Should().Be(before);
+            using (var batch = encoder.Collate([item, item], CPU))
+            using (var features = encoder.Encode(batch))
+            {
+                Tensor.TotalCount.Should().Be(before + 2);
+            }
+
+            Tensor.TotalCount.Should().Be(before);
+        }
+        finally
+        {
+            if (paused && System.Runtime.GCSettings.LatencyMode == System.Runtime.GCLatencyMode.NoGCRegion) GC.EndNoGCRegion();
+        }
     }
 }
