@@ -28,4 +28,18 @@ public interface ILearningRateSchedule
 
     /// <summary>Quantities to log with the step's metrics (for example <c>kappa</c>), keyed by metric name.</summary>
     IReadOnlyDictionary<string, double> Metrics => new Dictionary<string, double>();
+
+    /// <summary>
+    /// The state a checkpoint must keep so that a resumed run schedules exactly as the uninterrupted one would
+    /// (for example a moving average and the multipliers in force), as named numbers. Schedules that are a pure
+    /// function of the step return an empty dictionary (the default). Called between optimizer steps.
+    /// </summary>
+    IReadOnlyDictionary<string, double> SaveState() => new Dictionary<string, double>();
+
+    /// <summary>
+    /// Restores what <see cref="SaveState"/> returned, on a freshly built schedule, before the first step of a
+    /// resumed run. Throw <see cref="InvalidDataException"/> naming the key when the state is missing a value
+    /// this schedule needs.
+    /// </summary>
+    void LoadState(IReadOnlyDictionary<string, double> state) { }
 }
