@@ -47,9 +47,11 @@ public static class CommitReconstruction
         return Math.Max(0.0, terms.sum(-1).mean().item<double>());
     }
 
-    /// <summary>Whether a measurement says anything about the balance: both divergences finite and <c>D_S + D_T &gt; eps</c>.</summary>
-    public static bool IsInformative(double klEncoder, double klLlm, double epsilon) =>
-        double.IsFinite(klEncoder) && double.IsFinite(klLlm) && klEncoder + klLlm > epsilon;
+    /// <summary>
+    /// Whether a measurement says anything about the balance: <c>D_S + D_T &gt; eps</c>. When neither side's update
+    /// changed the answers (for example at a step with rate 0) kappa would be 0 by the formula, but means nothing.
+    /// </summary>
+    public static bool IsInformative(double klEncoder, double klLlm, double epsilon) => klEncoder + klLlm > epsilon;
 
     /// <summary><c>kappa = D_S / (D_S + D_T + eps)</c>, in [0, 1].</summary>
     public static double BalanceCoefficient(double klEncoder, double klLlm, double epsilon) =>

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Pipeline.Contracts.Schedulers;
 using static TorchSharp.torch;
 
@@ -94,8 +95,12 @@ public sealed class CommitSchedule : ILearningRateSchedule
     /// informative, see <see cref="CommitReconstruction.IsInformative"/>), and after every <c>update_every</c>-th step
     /// recomputes the multipliers for the steps that follow.
     /// </summary>
+    /// <exception cref="InvalidOperationException">A divergence is negative or not finite: the model's outputs are broken.</exception>
     public void Record(long step, double klEncoder, double klLlm)
     {
+        if (!(klEncoder >= 0 && klLlm >= 0 && double.IsFinite(klEncoder) && double.IsFinite(klLlm)))
+            throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture,
+                $"CoMMIT measurement after step {step + 1}: D_S = {klEncoder}, D_T = {klLlm}; divergences must be finite and non-negative"));
         _observations++;
         _lastKlEncoder = klEncoder;
         _lastKlLlm = klLlm;
@@ -151,7 +156,7 @@ public sealed class CommitSchedule : ILearningRateSchedule
                 ["commit_multiplier_llm"] = _multipliers.Llm,
                 ["commit_aux_weight"] = AuxiliaryWeight,
             };
-            if (_observations > 0 && double.IsFinite(_lastKlEncoder) && double.IsFinite(_lastKlLlm))
+            if (_observations > 0)
             {
                 metrics["commit_kl_encoder"] = _lastKlEncoder;
                 metrics["commit_kl_llm"] = _lastKlLlm;
@@ -175,8 +180,8 @@ public sealed class CommitSchedule : ILearningRateSchedule
             ["kbar"] = _kbar,
             ["last_kappa"] = _lastKappa,
             ["last_kappa_defined"] = _lastKappaDefined ? 1 : 0,
-            ["last_kl_encoder"] = Finite(_lastKlEncoder),
-            ["last_kl_llm"] = Finite(_lastKlLlm),
+            ["last_kl_encoder"] = _lastKlEncoder,
+            ["last_kl_llm"] = _lastKlLlm,
             ["multiplier_encoder"] = _multipliers.Encoder,
             ["multiplier_llm"] = _multipliers.Llm,
             ["previous_multiplier_encoder"] = _previousMultipliers.Encoder,
@@ -186,8 +191,6 @@ public sealed class CommitSchedule : ILearningRateSchedule
         foreach (var (key, value) in _base.SaveState()) state[BasePrefix + key] = value;
         return state;
     }
-
-    private static double Finite(double value) => double.IsFinite(value) ? value : double.MaxValue;
 
     /// <inheritdoc />
     public void LoadState(IReadOnlyDictionary<string, double> state)

@@ -101,6 +101,15 @@ public sealed class CommitBalanceTests
     }
 
     [Fact]
+    public void A_non_finite_divergence_stops_the_run_naming_the_step()
+    {
+        var schedule = Build(new CommitOptions());
+
+        schedule.Invoking(s => s.Record(9, double.NaN, 1e-3)).Should().Throw<InvalidOperationException>()
+            .WithMessage("CoMMIT measurement after step 10: D_S = NaN, D_T = 0.001; divergences must be finite and non-negative");
+    }
+
+    [Fact]
     public void Kappa_is_measured_after_every_measure_every_th_step()
     {
         var schedule = Build(new CommitOptions { MeasureEvery = 10, UpdateEvery = 50 });
