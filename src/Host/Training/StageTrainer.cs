@@ -76,6 +76,7 @@ public sealed class StageTrainer
             {
                 using var observation = observe(lastBatch!);
                 schedule.Observe(observation);
+                WriteScheduleRecord(run, step);
             }
             return new StepResult(stepLoss, gradNorm, tokens);
         }
@@ -83,6 +84,15 @@ public sealed class StageTrainer
         {
             lastBatch?.Dispose();
         }
+    }
+
+    /// <summary>A measuring schedule's metrics after every observation (not only every log_every steps), with each side's rate.</summary>
+    private void WriteScheduleRecord(StageRun run, long step)
+    {
+        var record = new Dictionary<string, object> { ["kind"] = "schedule", ["stage"] = run.Stage.Name, ["step"] = step + 1 };
+        foreach (string side in run.Groups.Select(g => g.Side).Distinct()) record[$"lr_{side}"] = run.Schedule.LearningRate(side, step);
+        foreach (var (name, value) in run.Schedule.Metrics) record[name] = value;
+        _session.Metrics.Write(record);
     }
 
     public StageSummary Run(StageConfig stage, int stageIndex)
