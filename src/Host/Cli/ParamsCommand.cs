@@ -14,6 +14,7 @@ namespace Pipeline.Host.Cli;
 /// </summary>
 public static class ParamsCommand
 {
+    /// <summary>The <c>params</c> command with its file argument and the <c>--set</c>, <c>--plugins</c> and <c>--stage</c> options.</summary>
     public static Command Create()
     {
         var file = CommonOptions.ConfigFile();
