@@ -60,9 +60,11 @@ public static class ModelFactory
         var baseNames = model.named_parameters().Select(p => p.name).ToList();
 
         var adapters = new List<IAdapter>();
+        var adapterOwners = new Dictionary<string, string>();
         foreach (var adapter in definition.Adapters)
         {
             var context = new AdapterBuildContext(adapter.InstanceName, model.Components, forwardContext, device, StableSeed.Derive(seed, adapter.InstanceName));
+            var before = model.named_parameters().Select(p => p.name).ToHashSet();
             try
             {
                 adapters.Add(Guard("adapter", adapter.PluginName, "while attaching", () => adapter.Factory.Attach(adapter.Options, context)));
@@ -71,9 +73,10 @@ public static class ModelFactory
             {
                 throw adapter.Node.ErrorAt(target.Message);
             }
+            foreach (var (name, _) in model.named_parameters().Where(p => !before.Contains(p.name))) adapterOwners[name] = adapter.InstanceName;
         }
         if (device.type != DeviceType.META && device.type != DeviceType.CPU) model.to(device);
-        var inventory = new ParameterInventory(model.named_parameters().Select(p => (p.name, p.parameter)), baseNames);
+        var inventory = new ParameterInventory(model.named_parameters().Select(p => (p.name, p.parameter)), baseNames, adapterOwners);
         return new BuiltModel(model, adapters, inventory);
     }
 

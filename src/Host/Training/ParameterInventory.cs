@@ -18,14 +18,18 @@ public sealed class ParameterInventory
 
     private readonly IReadOnlyList<(string Name, Parameter Parameter)> _all;
     private readonly HashSet<string> _adapterNames;
+    private readonly IReadOnlyDictionary<string, string> _adapterOwners;
 
     /// <param name="all">Every named parameter of the model (after adapters were attached).</param>
     /// <param name="baseNames">The names that existed before adapters were attached.</param>
-    public ParameterInventory(IEnumerable<(string Name, Parameter Parameter)> all, IEnumerable<string> baseNames)
+    /// <param name="adapterOwners">For adapter parameters, the name of the adapter (YAML <c>model.adapters</c> item) that added each; optional.</param>
+    public ParameterInventory(IEnumerable<(string Name, Parameter Parameter)> all, IEnumerable<string> baseNames,
+        IReadOnlyDictionary<string, string>? adapterOwners = null)
     {
         _all = all.ToList();
         var bases = baseNames.ToHashSet();
         _adapterNames = _all.Select(p => p.Name).Where(n => !bases.Contains(n)).ToHashSet();
+        _adapterOwners = adapterOwners ?? new Dictionary<string, string>();
     }
 
     /// <summary>Every parameter with its name.</summary>
@@ -33,6 +37,9 @@ public sealed class ParameterInventory
 
     /// <summary>Whether an adapter added the parameter.</summary>
     public bool IsAdapter(string name) => _adapterNames.Contains(name);
+
+    /// <summary>The name of the adapter that added the parameter; <c>null</c> for base parameters or when it is not known.</summary>
+    public string? AdapterOf(string name) => _adapterOwners.TryGetValue(name, out string? adapter) ? adapter : null;
 
     /// <summary>The side a parameter belongs to.</summary>
     public static string SideOf(string name) => name.StartsWith("llm.", StringComparison.Ordinal) ? LlmSide : EncoderSide;
@@ -58,14 +65,19 @@ public sealed class ParameterInventory
         var selected = new List<(string, Parameter)>();
         foreach (var (name, parameter) in _all)
         {
-            bool trains = IsSelected(name, trainable);
+            bool trains = IsTrainableIn(name, trainable);
             parameter.requires_grad = trains;
             if (trains) selected.Add((name, parameter));
         }
         return selected;
     }
 
-    private bool IsSelected(string name, IReadOnlyList<string> trainable)
+    /// <summary>
+    /// Whether a stage whose <c>trainable</c> list is <paramref name="trainable"/> trains the parameter: adapter parameters
+    /// with <c>adapters</c>, the LLM's own with <c>llm</c>, projectors with <c>projectors</c>, an encoder's own with
+    /// <c>encoders</c> or its name. Changes nothing (see <see cref="Select"/>).
+    /// </summary>
+    public bool IsTrainableIn(string name, IReadOnlyList<string> trainable)
     {
         if (IsAdapter(name)) return trainable.Contains("adapters");
         string component = ComponentOf(name);

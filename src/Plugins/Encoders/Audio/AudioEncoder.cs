@@ -10,7 +10,8 @@ namespace Pipeline.Plugins.Encoders.Audio;
 /// <see cref="WhisperAudioEncoder"/>. Adapters can target its six projections per block
 /// (<c>layers.{i}.self_attn.{q,k,v,out}_proj</c>, <c>layers.{i}.fc{1,2}</c>) and its attention inputs
 /// (<c>layers.{i}.attn_input</c>); it has no gated feed-forward network and no sequence prefix. Position 0, the
-/// routing position of attention-input adapters, is the first frame (Whisper has no [CLS]).
+/// routing position of attention-input adapters, is the learned class token with <c>class_token: true</c>, otherwise the
+/// first frame (Whisper has no [CLS]).
 /// </summary>
 public sealed class AudioEncoder : Common.TransformerEncoderComponent
 {

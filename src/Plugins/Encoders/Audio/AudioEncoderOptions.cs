@@ -10,6 +10,15 @@ namespace Pipeline.Plugins.Encoders.Audio;
 /// </summary>
 public sealed record AudioEncoderOptions : IValidatableOptions
 {
+    /// <summary>The value of <see cref="OutputTokens"/> that returns the frames after the final <c>layer_norm</c> (pooled by <see cref="PoolTo"/>).</summary>
+    public const string FrameTokens = "frames";
+
+    /// <summary>
+    /// The value of <see cref="OutputTokens"/> that returns the class token's hidden state after every <see cref="ClsEvery"/>-th
+    /// block, as the vision encoder's <c>cls_every_k</c> (LaVIN/MMA); needs <see cref="ClassToken"/>.
+    /// </summary>
+    public const string ClsEveryKTokens = "cls_every_k";
+
     /// <summary>Samples per second the encoder accepts; other rates are rejected, not resampled. Default 16000.</summary>
     public int SampleRate { get; init; } = 16000;
 
@@ -43,6 +52,23 @@ public sealed record AudioEncoderOptions : IValidatableOptions
     /// </summary>
     public int PoolTo { get; init; } = 8;
 
+    /// <summary>
+    /// Prepends a learned class token (<c>class_embedding</c>, <c>N(0, C^-1/2)</c> as CLIP's [CLS]) at position 0, after the
+    /// frame positions are added, so that attention-input adapters such as MMA route on it as on the vision encoder's [CLS].
+    /// It is dropped from <c>frames</c> output. Whisper has none. Default false (position 0 is then the first frame).
+    /// </summary>
+    public bool ClassToken { get; init; }
+
+    /// <summary>
+    /// Which tokens <c>Encode</c> returns: <c>frames</c> (default; <see cref="PoolTo"/> tokens, or every frame) or
+    /// <c>cls_every_k</c> (<c>layers / cls_every</c> tokens: the raw class-token state after blocks k, 2k, ...; needs
+    /// <see cref="ClassToken"/>; <see cref="PoolTo"/> and the final <c>layer_norm</c> are then unused).
+    /// </summary>
+    public string OutputTokens { get; init; } = FrameTokens;
+
+    /// <summary>k for <c>cls_every_k</c>: take the class token after every k-th block; must divide <see cref="Layers"/>. Default 1.</summary>
+    public int ClsEvery { get; init; } = 1;
+
     /// <summary>Samples per clip after padding or trimming.</summary>
     public int ClipSamples => (int)Math.Round(SampleRate * ClipSeconds);
 
@@ -53,7 +79,9 @@ public sealed record AudioEncoderOptions : IValidatableOptions
     public int EncodedFrameCount => (FrameCount + 1) / 2;
 
     /// <summary>Tokens per clip that these options produce.</summary>
-    public int TokenCount => PoolTo > 0 ? PoolTo : EncodedFrameCount;
+    public int TokenCount => OutputTokens == ClsEveryKTokens
+        ? Layers / Math.Max(ClsEvery, 1)
+        : PoolTo > 0 ? PoolTo : EncodedFrameCount;
 
     /// <inheritdoc />
     public IEnumerable<OptionError> Validate()
@@ -72,6 +100,12 @@ public sealed record AudioEncoderOptions : IValidatableOptions
                 ? new OptionError("width", $"must be divisible by heads ({Heads}), got {Width}") : null,
             OptionRules.AtLeast("mlp_ratio", MlpRatio, 1),
             OptionRules.AtLeast("pool_to", PoolTo, 0),
+            OptionRules.OneOf("output_tokens", OutputTokens, FrameTokens, ClsEveryKTokens),
+            OptionRules.AtLeast("cls_every", ClsEvery, 1),
+            OutputTokens == ClsEveryKTokens && Layers >= 1 && ClsEvery >= 1 && Layers % ClsEvery != 0
+                ? new OptionError("cls_every", $"must divide layers ({Layers}), got {ClsEvery}") : null,
+            OutputTokens == ClsEveryKTokens && !ClassToken
+                ? new OptionError("output_tokens", "cls_every_k needs class_token: true (the audio encoder has no [CLS] otherwise)") : null,
         };
         bool clipValid = SampleRate >= 1 && ClipSeconds > 0 && double.IsFinite(ClipSeconds) && NFft >= 2 && HopLength >= 1;
         if (clipValid && ClipSamples <= NFft / 2)
@@ -80,7 +114,7 @@ public sealed record AudioEncoderOptions : IValidatableOptions
         else if (clipValid && FrameCount < 1)
             errors.Add(new OptionError("clip_seconds",
                 $"must give at least hop_length ({HopLength}) samples at sample_rate {SampleRate}, got {OptionRules.Format(ClipSeconds)} ({ClipSamples} samples)"));
-        else if (clipValid && PoolTo > EncodedFrameCount)
+        else if (clipValid && OutputTokens != ClsEveryKTokens && PoolTo > EncodedFrameCount)
             errors.Add(new OptionError("pool_to", $"must be at most {EncodedFrameCount} (the frames after conv2), got {PoolTo}"));
         return errors.OfType<OptionError>().ToList();
     }
