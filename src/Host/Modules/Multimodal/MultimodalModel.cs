@@ -36,6 +36,9 @@ public sealed class MultimodalModel : nn.Module
     /// <summary>The language model (component <c>llm</c>).</summary>
     public LlamaForCausalLM Llm => llm;
 
+    /// <summary>Which plugin built each encoder and attached each adapter, for reporting failures by plugin.</summary>
+    public PluginOrigins PluginOrigins { get; } = new();
+
     /// <summary>The encoders by component name.</summary>
     public IReadOnlyDictionary<string, IEncoder> Encoders => _encoders;
 
