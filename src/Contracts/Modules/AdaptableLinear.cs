@@ -9,6 +9,7 @@ namespace Pipeline.Contracts.Modules;
 /// A drop-in replacement for <c>nn.Linear</c> that adapters can extend (<see cref="ILinearSite"/>).
 /// Its base parameters keep <c>nn.Linear</c>'s state-dict names (<c>weight</c>, <c>bias</c>), so checkpoints
 /// written for the plain layer load unchanged; attached deltas appear as <c>&lt;adapter name&gt;.*</c>.
+/// A delta that throws is reported as an <see cref="AdapterForwardException"/> naming its adapter.
 /// Use it for every projection in a component that adapters should be able to target.
 /// </summary>
 public sealed class AdaptableLinear : nn.Module<Tensor, Tensor>, ILinearSite
@@ -58,7 +59,7 @@ public sealed class AdaptableLinear : nn.Module<Tensor, Tensor>, ILinearSite
         foreach (var (name, delta) in _deltas)
         {
             if (_merged.Contains(name)) continue;
-            output = output + delta.call(input);
+            output = output + AdapterForwardException.Run(name, this, () => delta.call(input));
         }
         return output;
     }

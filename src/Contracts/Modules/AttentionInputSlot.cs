@@ -7,7 +7,8 @@ namespace Pipeline.Contracts.Modules;
 /// <summary>
 /// The point between a block's norm and its attention (<see cref="IAttentionInputSite"/>): the identity until
 /// adapters attach transforms, which then run in attachment order. Put one in every block whose attention input
-/// adapters may change. It has no parameters of its own.
+/// adapters may change. It has no parameters of its own. A transform that throws is reported as an
+/// <see cref="AdapterForwardException"/> naming its adapter.
 /// </summary>
 public sealed class AttentionInputSlot : nn.Module<Tensor, Tensor>, IAttentionInputSite
 {
@@ -31,7 +32,11 @@ public sealed class AttentionInputSlot : nn.Module<Tensor, Tensor>, IAttentionIn
     public override Tensor forward(Tensor input)
     {
         Tensor output = input;
-        foreach (var (_, transform) in _transforms) output = transform.call(output);
+        foreach (var (name, transform) in _transforms)
+        {
+            Tensor current = output;
+            output = AdapterForwardException.Run(name, this, () => transform.call(current));
+        }
         return output;
     }
 

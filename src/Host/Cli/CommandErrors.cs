@@ -7,7 +7,7 @@ namespace Pipeline.Host.Cli;
 /// <summary>Runs a command body and turns expected failures into one message on standard error and an exit code, without a stack trace.</summary>
 public static class CommandErrors
 {
-    /// <summary>Exit code for a configuration error (bad YAML, unknown key or plugin, bad value).</summary>
+    /// <summary>Exit code for a configuration error (bad YAML, unknown key or plugin, bad value, plugin files the lock refuses).</summary>
     public const int ConfigurationError = 2;
 
     /// <summary>Exit code for any other failure (plugin failure, bad data, training stopped).</summary>
@@ -24,7 +24,7 @@ public static class CommandErrors
             error.WriteLine(e.Message);
             return ConfigurationError;
         }
-        catch (UnknownPluginException e)
+        catch (Exception e) when (e is UnknownPluginException or PluginLockException)
         {
             error.WriteLine($"error: {e.Message}");
             return ConfigurationError;

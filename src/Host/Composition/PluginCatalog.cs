@@ -44,12 +44,19 @@ public sealed class PluginCatalog
     /// Loads every plugin from <paramref name="directories"/> (see the remarks on <see cref="PluginCatalog"/>).
     /// Use <see cref="PluginSearchPath.Resolve"/> to get the host's standard list.
     /// </summary>
+    /// <param name="directories">The plugin directories, in search order.</param>
+    /// <param name="pluginLock">
+    /// When given, every pinned file of every directory but the built-in one is checked against it before anything
+    /// is loaded (<see cref="PluginLock.Verify"/>).
+    /// </param>
     /// <exception cref="DirectoryNotFoundException">A directory does not exist; the message names it.</exception>
-    public static PluginCatalog Load(IEnumerable<string> directories)
+    /// <exception cref="PluginLockException">The lock refuses a file: it changed or is not listed.</exception>
+    public static PluginCatalog Load(IEnumerable<string> directories, PluginLock? pluginLock = null)
     {
         var fullPaths = directories.Select(Path.GetFullPath).Distinct(StringComparer.Ordinal).ToList();
         foreach (string directory in fullPaths)
             if (!Directory.Exists(directory)) throw new DirectoryNotFoundException($"plugin directory '{directory}' does not exist");
+        pluginLock?.Verify(fullPaths);
 
         var plugins = new List<PluginDescriptor>();
         var problems = new List<PluginLoadProblem>();

@@ -14,6 +14,12 @@ public sealed record DataConfig : Pipeline.Contracts.Options.IValidatableOptions
     /// <summary>Settings of LLaVA-style JSON data.</summary>
     public LlavaDataOptions Llava { get; init; } = new();
 
+    /// <summary>
+    /// What a bad sample (missing or corrupt media, placeholders that do not match, too many tokens, media the encoder
+    /// refuses) does: <c>error</c> stops the run before training, <c>skip</c> leaves it out and counts it.
+    /// </summary>
+    public DataErrorPolicy OnError { get; init; } = DataErrorPolicy.Error;
+
     /// <summary>Samples per evaluation batch.</summary>
     public int EvalBatchSize { get; init; } = 64;
 

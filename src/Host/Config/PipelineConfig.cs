@@ -9,6 +9,12 @@ public sealed record PipelineConfig : Pipeline.Contracts.Options.IValidatableOpt
     /// <summary>Extra plugin directories (relative to the YAML file), searched after the built-in and <c>plugins/</c> folders.</summary>
     public List<string> Plugins { get; init; } = [];
 
+    /// <summary>
+    /// A plugin lock file (relative to the YAML file) that pins the SHA-256 of every plugin file outside the host's
+    /// built-in folder; empty uses <c>plugins.lock</c> next to the YAML file when there is one.
+    /// </summary>
+    public string PluginsLock { get; init; } = "";
+
     /// <summary>The model: LLM dimensions, encoders, projector and adapters.</summary>
     public ModelConfig Model { get; init; } = new();
 

@@ -36,9 +36,11 @@ public sealed class HuggingFaceBpeTokenizer : ITextTokenizer
 
     /// <summary>Reads a <c>tokenizer.json</c> file.</summary>
     /// <exception cref="InvalidDataException">The file is not a BPE tokenizer.json with supported normalizer and pre-tokenizer.</exception>
-    public static HuggingFaceBpeTokenizer Load(string path)
+    /// <param name="path">The <c>tokenizer.json</c> file.</param>
+    /// <param name="reader">Reads the file; <see cref="DataFileReader.Default"/> when omitted.</param>
+    public static HuggingFaceBpeTokenizer Load(string path, DataFileReader? reader = null)
     {
-        using var document = JsonDocument.Parse(File.ReadAllBytes(path));
+        using var document = JsonDocument.Parse((reader ?? DataFileReader.Default).ReadAllBytes(path));
         var root = document.RootElement;
         var describe = $"tokenizer file '{path}'";
         var model = root.GetProperty("model");

@@ -9,14 +9,24 @@ public static class ImageFileDecoder
     /// <summary>Decodes <paramref name="path"/>; alpha, if any, is dropped.</summary>
     /// <param name="path">The image file.</param>
     /// <param name="sourceId">The <see cref="MediaItem.SourceId"/> of the result.</param>
+    /// <param name="reader">Reads the file; <see cref="DataFileReader.Default"/> when omitted.</param>
     /// <exception cref="InvalidDataException">The file does not exist or cannot be decoded.</exception>
-    public static ImageItem Decode(string path, string sourceId)
+    /// <exception cref="IOException">The file exists but could not be read, even after retries.</exception>
+    public static ImageItem Decode(string path, string sourceId, DataFileReader? reader = null)
     {
         if (!File.Exists(path))
         {
             throw new InvalidDataException($"image file '{path}' does not exist");
         }
-        using var codec = SKCodec.Create(path);
+        return Decode((reader ?? DataFileReader.Default).ReadAllBytes(path), path, sourceId);
+    }
+
+    /// <summary>Decodes an image file's <paramref name="bytes"/>; <paramref name="path"/> only names it in errors.</summary>
+    /// <exception cref="InvalidDataException">The bytes are not an image SkiaSharp can decode.</exception>
+    public static ImageItem Decode(byte[] bytes, string path, string sourceId)
+    {
+        using var data = SKData.CreateCopy(bytes);
+        using var codec = SKCodec.Create(data);
         if (codec is null)
         {
             throw new InvalidDataException($"cannot decode image file '{path}' (not a PNG or JPEG image?)");

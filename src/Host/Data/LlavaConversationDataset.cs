@@ -8,28 +8,48 @@ namespace Pipeline.Host.Data;
 /// <c>{"id": ..., "image" | "audio": "relative/path", "conversations": [{"from": "human", "value": "&lt;image&gt;\n..."},
 /// {"from": "gpt", "value": "..."}]}</c>. Text-only items have no media key. Media paths are resolved against
 /// <c>mediaRoot</c>, or the JSON file's folder; images are decoded with <see cref="ImageFileDecoder"/> and audio
-/// with <see cref="WavFileReader"/>, all at load time.
+/// with <see cref="WavFileReader"/>, all at load time. Every file is read through a <see cref="DataFileReader"/>, so
+/// transient I/O errors are retried. Messages about a sample start with <c>file:line</c> and name the sample's id
+/// and its index in the array.
 /// </summary>
 public static class LlavaConversationDataset
 {
-    /// <summary>Loads and checks every sample of <paramref name="jsonPath"/>.</summary>
+    /// <summary>Loads and checks every sample of <paramref name="jsonPath"/>; the first bad sample is an error.</summary>
     /// <exception cref="InvalidDataException">
-    /// The file is missing or malformed, or a sample breaks a rule: at most one media item; at least one turn, the
-    /// first from <c>human</c>, each from <c>human</c> or <c>gpt</c>; a media sample's human turns hold its
-    /// placeholder exactly once and no other placeholder appears; media files exist and decode. The message names
-    /// the sample id and the file.
+    /// The file is missing or malformed, or a sample breaks a rule (see <see cref="Read"/>); the message is the
+    /// first <see cref="SampleProblem.Message"/>.
     /// </exception>
-    public static IReadOnlyList<Sample> Load(string jsonPath, string? mediaRoot = null)
+    /// <exception cref="IOException">A file exists but could not be read, even after retries.</exception>
+    public static IReadOnlyList<Sample> Load(string jsonPath, string? mediaRoot = null, DataFileReader? reader = null)
     {
+        var loaded = Read(jsonPath, mediaRoot, reader);
+        return loaded.Problems.Count == 0 ? loaded.Samples : throw new InvalidDataException(loaded.Problems[0].Message);
+    }
+
+    /// <summary>
+    /// Reads <paramref name="jsonPath"/>, keeping the samples that pass every check and one
+    /// <see cref="SampleProblem"/> for each that does not. The rules: an <c>id</c>; at most one media item; at least
+    /// one turn, the first from <c>human</c>, each from <c>human</c> or <c>gpt</c>; a media sample's human turns hold
+    /// its placeholder exactly once and no other placeholder appears; media files exist and decode.
+    /// </summary>
+    /// <param name="jsonPath">The conversation file.</param>
+    /// <param name="mediaRoot">The folder media paths are relative to; the JSON file's folder when <c>null</c>.</param>
+    /// <param name="reader">Reads every file; <see cref="DataFileReader.Default"/> when omitted.</param>
+    /// <exception cref="InvalidDataException">The file itself is missing, not JSON, or not an array of samples.</exception>
+    /// <exception cref="IOException">A file exists but could not be read, even after retries.</exception>
+    public static LoadedSamples Read(string jsonPath, string? mediaRoot = null, DataFileReader? reader = null)
+    {
+        reader ??= DataFileReader.Default;
         if (!File.Exists(jsonPath))
         {
             throw new InvalidDataException($"LLaVA data file '{jsonPath}' does not exist");
         }
         var root = mediaRoot ?? Path.GetDirectoryName(Path.GetFullPath(jsonPath))!;
+        var bytes = reader.ReadAllBytes(jsonPath);
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(File.ReadAllBytes(jsonPath));
+            document = JsonDocument.Parse(bytes);
         }
         catch (JsonException error)
         {
@@ -41,35 +61,63 @@ public static class LlavaConversationDataset
             {
                 throw new InvalidDataException($"LLaVA data file '{jsonPath}' must hold a JSON array of samples");
             }
+            var lines = JsonArrayItemLines.Find(bytes);
             var samples = new List<Sample>();
+            var problems = new List<SampleProblem>();
             var index = 0;
             foreach (var item in document.RootElement.EnumerateArray())
             {
-                samples.Add(LoadSample(item, index++, jsonPath, root));
+                var location = new SampleLocation(jsonPath, index, lines[index]);
+                index++;
+                string? id = IdOf(item);
+                try
+                {
+                    samples.Add(LoadSample(item, id, root, reader) with { Location = location });
+                }
+                catch (BadSample bad)
+                {
+                    problems.Add(new SampleProblem(bad.Reason, id, location, bad.Message));
+                }
             }
-            return samples;
+            return new LoadedSamples(samples, problems);
         }
     }
 
-    private static Sample LoadSample(JsonElement item, int index, string jsonPath, string mediaRoot)
+    /// <summary>Thrown inside this class for a sample that cannot be used; becomes a <see cref="SampleProblem"/>.</summary>
+    private sealed class BadSample(SampleProblemReason reason, string detail) : Exception(detail)
+    {
+        public SampleProblemReason Reason { get; } = reason;
+    }
+
+    private static string? IdOf(JsonElement item) =>
+        item.ValueKind == JsonValueKind.Object && item.TryGetProperty("id", out var id)
+            ? id.ValueKind switch
+            {
+                JsonValueKind.String => id.GetString(),
+                JsonValueKind.Number => id.GetRawText(),
+                _ => null,
+            }
+            : null;
+
+    private static Sample LoadSample(JsonElement item, string? id, string mediaRoot, DataFileReader reader)
     {
         if (item.ValueKind != JsonValueKind.Object)
         {
-            throw new InvalidDataException($"sample #{index} in '{jsonPath}' is not a JSON object");
+            throw new BadSample(SampleProblemReason.Malformed, "is not a JSON object");
         }
-        var id = item.TryGetProperty("id", out var idElement) && idElement.ValueKind is JsonValueKind.String or JsonValueKind.Number
-            ? idElement.ValueKind == JsonValueKind.String ? idElement.GetString()! : idElement.GetRawText()
-            : throw new InvalidDataException($"sample #{index} in '{jsonPath}' has no \"id\"");
-        InvalidDataException Problem(string problem, Exception? inner = null) => new($"sample '{id}' in '{jsonPath}': {problem}", inner);
-
+        if (id is null)
+        {
+            throw new BadSample(SampleProblemReason.Malformed, "has no \"id\" (a string or a number)");
+        }
         var mediaKeys = MediaPlaceholders.Modalities.Where(m => item.TryGetProperty(m, out _)).ToList();
         if (mediaKeys.Count > 1)
         {
-            throw Problem($"has both {string.Join(" and ", mediaKeys.Select(k => $"\"{k}\""))}; a sample holds at most one media item");
+            throw new BadSample(SampleProblemReason.Malformed,
+                $"has both {string.Join(" and ", mediaKeys.Select(k => $"\"{k}\""))}; a sample holds at most one media item");
         }
         var modality = mediaKeys.SingleOrDefault();
-        var turns = ReadTurns(item, Problem);
-        CheckPlaceholders(turns, modality, Problem);
+        var turns = ReadTurns(item);
+        CheckPlaceholders(turns, modality);
 
         MediaItem? media = null;
         if (modality is not null)
@@ -77,28 +125,32 @@ public static class LlavaConversationDataset
             var relative = item.GetProperty(modality);
             if (relative.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(relative.GetString()))
             {
-                throw Problem($"\"{modality}\" must be a file path");
+                throw new BadSample(SampleProblemReason.Malformed, $"\"{modality}\" must be a file path");
             }
             var path = Path.Combine(mediaRoot, relative.GetString()!);
+            if (!File.Exists(path))
+            {
+                throw new BadSample(SampleProblemReason.MissingMedia, $"{modality} file '{path}' does not exist");
+            }
             var sourceId = $"{id} ({relative.GetString()})";
             try
             {
-                media = modality == "image" ? ImageFileDecoder.Decode(path, sourceId) : WavFileReader.Read(path, sourceId);
+                media = modality == "image" ? ImageFileDecoder.Decode(path, sourceId, reader) : WavFileReader.Read(path, sourceId, reader);
             }
             catch (InvalidDataException error)
             {
-                throw Problem(error.Message, error);
+                throw new BadSample(SampleProblemReason.CorruptMedia, error.Message);
             }
         }
         return new Sample(id, turns, media, modality ?? "text");
     }
 
-    private static List<ConversationTurn> ReadTurns(JsonElement item, Func<string, Exception?, InvalidDataException> problem)
+    private static List<ConversationTurn> ReadTurns(JsonElement item)
     {
         if (!item.TryGetProperty("conversations", out var conversations) || conversations.ValueKind != JsonValueKind.Array
             || conversations.GetArrayLength() == 0)
         {
-            throw problem("has no conversations", null);
+            throw new BadSample(SampleProblemReason.Malformed, "has no conversations");
         }
         var turns = new List<ConversationTurn>();
         foreach (var turn in conversations.EnumerateArray())
@@ -107,43 +159,48 @@ public static class LlavaConversationDataset
                 || !turn.TryGetProperty("from", out var from) || from.ValueKind != JsonValueKind.String
                 || !turn.TryGetProperty("value", out var value) || value.ValueKind != JsonValueKind.String)
             {
-                throw problem($"turn {turns.Count + 1} needs string \"from\" and \"value\"", null);
+                throw new BadSample(SampleProblemReason.Malformed, $"turn {turns.Count + 1} needs string \"from\" and \"value\"");
             }
             var speaker = from.GetString()!;
             if (turns.Count == 0 && speaker != ConversationTurn.Human)
             {
-                throw problem($"the first turn is from '{speaker}', expected '{ConversationTurn.Human}'", null);
+                throw new BadSample(SampleProblemReason.Malformed, $"the first turn is from '{speaker}', expected '{ConversationTurn.Human}'");
             }
             if (speaker is not (ConversationTurn.Human or ConversationTurn.Assistant))
             {
-                throw problem($"turn {turns.Count + 1} is from '{speaker}', expected '{ConversationTurn.Human}' or '{ConversationTurn.Assistant}'", null);
+                throw new BadSample(SampleProblemReason.Malformed,
+                    $"turn {turns.Count + 1} is from '{speaker}', expected '{ConversationTurn.Human}' or '{ConversationTurn.Assistant}'");
             }
             turns.Add(new ConversationTurn(speaker, value.GetString()!));
         }
         return turns;
     }
 
-    private static void CheckPlaceholders(List<ConversationTurn> turns, string? modality,
-        Func<string, Exception?, InvalidDataException> problem)
+    private static void CheckPlaceholders(List<ConversationTurn> turns, string? modality)
     {
         foreach (var other in MediaPlaceholders.Modalities)
         {
             var inHuman = turns.Where(t => t.From == ConversationTurn.Human).Sum(t => MediaPlaceholders.Count(t.Value, other));
             var inAnswers = turns.Where(t => t.From == ConversationTurn.Assistant).Sum(t => MediaPlaceholders.Count(t.Value, other));
             var placeholder = MediaPlaceholders.For(other);
+            string? problem = null;
             if (inAnswers > 0)
             {
-                throw problem($"a gpt turn contains {placeholder}; placeholders belong in human turns", null);
+                problem = $"a gpt turn contains {placeholder}; placeholders belong in human turns";
             }
-            if (other == modality && inHuman != 1)
+            else if (other == modality && inHuman != 1)
             {
-                throw problem($"has {Noun(other)} but its human turns contain {placeholder} {inHuman} times, expected exactly once", null);
+                problem = $"has {Noun(other)} but its human turns contain {placeholder} {inHuman} times, expected exactly once";
             }
-            if (other != modality && inHuman > 0)
+            else if (other != modality && inHuman > 0)
             {
-                throw problem(modality is null
+                problem = modality is null
                     ? $"has no media but its turns contain {placeholder}"
-                    : $"has {Noun(modality)} but its turns contain {placeholder}", null);
+                    : $"has {Noun(modality)} but its turns contain {placeholder}";
+            }
+            if (problem is not null)
+            {
+                throw new BadSample(SampleProblemReason.PlaceholderMismatch, problem);
             }
         }
     }

@@ -10,4 +10,8 @@ namespace Pipeline.Host.Data;
 /// What the sample exercises, for per-category accuracy: <c>image</c>, <c>audio</c> or <c>text</c>
 /// (for LLaVA JSON: the media's modality, or <c>text</c> without media).
 /// </param>
-public sealed record Sample(string Id, IReadOnlyList<ConversationTurn> Turns, MediaItem? Media, string Category);
+public sealed record Sample(string Id, IReadOnlyList<ConversationTurn> Turns, MediaItem? Media, string Category)
+{
+    /// <summary>Where the sample was read from, for messages about it; <c>null</c> for generated samples.</summary>
+    public SampleLocation? Location { get; init; }
+}

@@ -23,10 +23,12 @@ public sealed class SentencePieceTextTokenizer : ITextTokenizer
     }
 
     /// <summary>Reads a SentencePiece model file.</summary>
+    /// <param name="path">The <c>tokenizer.model</c> file.</param>
+    /// <param name="reader">Reads the file; <see cref="DataFileReader.Default"/> when omitted.</param>
     /// <exception cref="InvalidDataException">The file is not a SentencePiece model this library supports.</exception>
-    public static SentencePieceTextTokenizer Load(string path)
+    public static SentencePieceTextTokenizer Load(string path, DataFileReader? reader = null)
     {
-        using var stream = File.OpenRead(path);
+        using var stream = new MemoryStream((reader ?? DataFileReader.Default).ReadAllBytes(path), writable: false);
         try
         {
             return new SentencePieceTextTokenizer(SentencePieceTokenizer.Create(stream, addBeginningOfSentence: false, addEndOfSentence: false));

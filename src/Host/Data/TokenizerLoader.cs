@@ -7,7 +7,9 @@ public static class TokenizerLoader
     /// <exception cref="ArgumentException">The file name is neither <c>tokenizer.model</c> nor <c>tokenizer.json</c>.</exception>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="InvalidDataException">The file cannot be read as that kind of tokenizer.</exception>
-    public static ITextTokenizer Load(string path)
+    /// <param name="path">The tokenizer file.</param>
+    /// <param name="reader">Reads the file; <see cref="DataFileReader.Default"/> when omitted.</param>
+    public static ITextTokenizer Load(string path, DataFileReader? reader = null)
     {
         var name = Path.GetFileName(path);
         if (name is not ("tokenizer.model" or "tokenizer.json"))
@@ -19,6 +21,6 @@ public static class TokenizerLoader
         {
             throw new FileNotFoundException($"tokenizer file '{path}' does not exist", path);
         }
-        return name == "tokenizer.model" ? SentencePieceTextTokenizer.Load(path) : HuggingFaceBpeTokenizer.Load(path);
+        return name == "tokenizer.model" ? SentencePieceTextTokenizer.Load(path, reader) : HuggingFaceBpeTokenizer.Load(path, reader);
     }
 }

@@ -17,14 +17,22 @@ public static class WavFileReader
     /// <summary>Reads <paramref name="path"/> as mono samples in [-1, 1].</summary>
     /// <param name="path">The WAV file.</param>
     /// <param name="sourceId">The <see cref="MediaItem.SourceId"/> of the result.</param>
+    /// <param name="reader">Reads the file; <see cref="DataFileReader.Default"/> when omitted.</param>
     /// <exception cref="InvalidDataException">The file does not exist, is not a WAV file or has an unsupported format.</exception>
-    public static AudioItem Read(string path, string sourceId)
+    /// <exception cref="IOException">The file exists but could not be read, even after retries.</exception>
+    public static AudioItem Read(string path, string sourceId, DataFileReader? reader = null)
     {
         if (!File.Exists(path))
         {
             throw new InvalidDataException($"audio file '{path}' does not exist");
         }
-        var bytes = File.ReadAllBytes(path);
+        return Read((reader ?? DataFileReader.Default).ReadAllBytes(path), path, sourceId);
+    }
+
+    /// <summary>Reads a WAV file's <paramref name="bytes"/>; <paramref name="path"/> only names it in errors.</summary>
+    /// <exception cref="InvalidDataException">The bytes are not a WAV file or have an unsupported format.</exception>
+    public static AudioItem Read(byte[] bytes, string path, string sourceId)
+    {
         if (bytes.Length < 12 || !bytes.AsSpan(0, 4).SequenceEqual("RIFF"u8) || !bytes.AsSpan(8, 4).SequenceEqual("WAVE"u8))
         {
             throw new InvalidDataException($"audio file '{path}' is not a WAV file (no RIFF/WAVE header)");

@@ -7,24 +7,47 @@ namespace Pipeline.Host.Pipelines;
 /// <summary>Loads a pipeline's samples and tokenizer from <c>data</c>.</summary>
 public static class DataFactory
 {
+    /// <summary>Loads the data; any bad sample is an error (whatever <c>data.on_error</c> says).</summary>
+    /// <exception cref="InvalidDataException">A data file, or a sample in one, is bad; the message names it.</exception>
     public static (ITextTokenizer Tokenizer, DataSplits Splits) Load(PipelineDefinition definition)
+    {
+        var data = Read(definition);
+        if (data.Problems.Count > 0) throw new InvalidDataException(data.Problems[0].Problem.Message);
+        return (data.Tokenizer, data.Splits);
+    }
+
+    /// <summary>
+    /// Reads every split, keeping the samples that load and a <see cref="SplitProblem"/> for each that does not.
+    /// All files go through <paramref name="reader"/>, so transient I/O errors are retried.
+    /// </summary>
+    /// <param name="definition">The pipeline.</param>
+    /// <param name="reader">Reads data and tokenizer files; <see cref="DataFileReader.Default"/> when omitted.</param>
+    /// <exception cref="InvalidDataException">A data file itself is missing or malformed, or the tokenizer cannot be read.</exception>
+    /// <exception cref="IOException">A file exists but could not be read, even after retries.</exception>
+    public static LoadedData Read(PipelineDefinition definition, DataFileReader? reader = null)
     {
         DataConfig data = definition.Config.Data;
         if (data.Source == DataSource.Synthetic)
         {
             var generated = SyntheticInstructionSet.Generate(data.Synthetic);
             var splits = new DataSplits(generated.Pretrain, generated.Train, generated.Eval);
-            return (WordTokenizer.Build(Texts(splits)), splits);
+            return new LoadedData(WordTokenizer.Build(Texts(splits)), splits, []);
         }
         var llava = data.Llava;
         string? mediaRoot = string.IsNullOrEmpty(llava.MediaRoot) ? null : definition.Resolve(llava.MediaRoot);
-        IReadOnlyList<Sample> LoadSplit(string path) =>
-            string.IsNullOrEmpty(path) ? [] : LlavaConversationDataset.Load(definition.Resolve(path), mediaRoot);
-        var files = new DataSplits(LoadSplit(llava.Pretrain), LoadSplit(llava.Train), LoadSplit(llava.Eval));
+        var problems = new List<SplitProblem>();
+        IReadOnlyList<Sample> ReadSplit(string split, string path)
+        {
+            if (string.IsNullOrEmpty(path)) return [];
+            var loaded = LlavaConversationDataset.Read(definition.Resolve(path), mediaRoot, reader);
+            problems.AddRange(loaded.Problems.Select(p => new SplitProblem(split, p)));
+            return loaded.Samples;
+        }
+        var files = new DataSplits(ReadSplit("pretrain", llava.Pretrain), ReadSplit("train", llava.Train), ReadSplit("eval", llava.Eval));
         ITextTokenizer tokenizer = string.IsNullOrEmpty(llava.Tokenizer)
             ? WordTokenizer.Build(Texts(files))
-            : TokenizerLoader.Load(definition.Resolve(llava.Tokenizer));
-        return (tokenizer, files);
+            : TokenizerLoader.Load(definition.Resolve(llava.Tokenizer), reader);
+        return new LoadedData(tokenizer, files, problems);
     }
 
     private static IEnumerable<string> Texts(DataSplits splits) => splits.All.SelectMany(s => s.Turns).Select(t => t.Value);

@@ -57,6 +57,7 @@ public static class ModelFactory
             projectors[encoder.InstanceName] = new Projector(built.Width, hidden, llmOptions.HiddenSize, config.Model.Projector.Activation);
         }
         var model = new MultimodalModel(llm, encoders, projectors, forwardContext);
+        foreach (var encoder in definition.Encoders) model.PluginOrigins.AddEncoder(encoder.InstanceName, encoder.PluginName);
         var baseNames = model.named_parameters().Select(p => p.name).ToList();
 
         var adapters = new List<IAdapter>();
@@ -67,6 +68,7 @@ public static class ModelFactory
             var before = model.named_parameters().Select(p => p.name).ToHashSet();
             try
             {
+                model.PluginOrigins.AddAdapter(adapter.InstanceName, adapter.PluginName);
                 adapters.Add(Guard("adapter", adapter.PluginName, "while attaching", () => adapter.Factory.Attach(adapter.Options, context)));
             }
             catch (PluginFailureException failure) when (failure.InnerException is AdapterTargetException target)

@@ -10,7 +10,7 @@ namespace Pipeline.Host.Pipelines;
 
 /// <summary>
 /// Loads a pipeline YAML: applies <c>--set</c> overrides, loads plugins (built-in, <c>plugins/</c>, the YAML's
-/// <c>plugins</c> list and <c>--plugins</c> directories), binds the configuration strictly and binds every plugin's
+/// <c>plugins</c> list and <c>--plugins</c> directories, checked against the plugin lock when there is one), binds the configuration strictly and binds every plugin's
 /// options against the plugin's own options type. Every problem is a <see cref="ConfigException"/> with a position.
 /// </summary>
 public static class PipelineLoader
@@ -18,7 +18,7 @@ public static class PipelineLoader
     public static PipelineDefinition Load(string path, IEnumerable<string>? overrides = null, IEnumerable<string>? pluginDirectories = null)
     {
         var document = YamlConfigDocument.Load(path, overrides);
-        var catalog = PluginCatalog.Load(PluginSearchPath.Resolve(PluginDirectories(document, pluginDirectories ?? [])));
+        var catalog = PluginCatalog.Load(PluginSearchPath.Resolve(PluginDirectories(document, pluginDirectories ?? [])), PluginLockOf(document));
         var binder = new OptionsBinder(document, new CatalogOptionsResolver(catalog));
         var config = binder.Bind<PipelineConfig>(document.RootNode);
 
@@ -82,6 +82,27 @@ public static class PipelineLoader
             directories.Add(full);
         }
         return directories;
+    }
+
+    /// <summary>
+    /// The plugin lock in force: the YAML's <c>plugins_lock</c> (which must exist), else <c>plugins.lock</c> next to the
+    /// YAML file if present, else none.
+    /// </summary>
+    private static PluginLock? PluginLockOf(YamlConfigDocument document)
+    {
+        string baseDirectory = Path.GetDirectoryName(Path.GetFullPath(document.Path))!;
+        if (document.Root.Children.TryGetValue(new YamlScalarNode("plugins_lock"), out YamlNode? node))
+        {
+            string? given = new OptionsBinder(document).Bind<string?>(node, "plugins_lock");
+            if (!string.IsNullOrEmpty(given))
+            {
+                string full = Path.GetFullPath(Path.Combine(baseDirectory, given));
+                if (!File.Exists(full)) throw document.ErrorAt(node, $"plugins_lock: plugin lock file '{given}' does not exist (looked for {full})");
+                return PluginLock.Load(full);
+            }
+        }
+        string beside = Path.Combine(baseDirectory, PluginLock.DefaultFileName);
+        return File.Exists(beside) ? PluginLock.Load(beside) : null;
     }
 
     private static void CheckTrainableWords(YamlConfigDocument document, PipelineConfig config)

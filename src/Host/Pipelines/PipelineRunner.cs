@@ -7,7 +7,10 @@ using static TorchSharp.torch;
 
 namespace Pipeline.Host.Pipelines;
 
-/// <summary>Runs a loaded pipeline: data, model, then every stage in order; metrics go to the output directory.</summary>
+/// <summary>
+/// Runs a loaded pipeline: data, model and sample checks (before anything is written), then every stage in order;
+/// metrics go to the output directory.
+/// </summary>
 public static class PipelineRunner
 {
     public static RunResult Train(PipelineDefinition definition, Action<string> log)
@@ -16,7 +19,16 @@ public static class PipelineRunner
         var config = definition.Config;
         if (config.Run.Threads > 0) set_num_threads(config.Run.Threads);
         Device device = DeviceResolver.Resolve(config.Run.Device);
-        var (tokenizer, splits) = DataFactory.Load(definition);
+        // Data, model and every sample check come before the output directory is touched: bad input or a failing
+        // plugin must never disturb what an earlier run left there.
+        var data = DataFactory.Read(definition);
+        DataCheck.RefuseLoadProblems(config, data);
+        var tokenizer = data.Tokenizer;
+        using var built = ModelFactory.Build(definition, tokenizer.VocabularySize, device);
+        var collator = new BatchCollator(tokenizer, built.Model, built.Model.Llm.Options.MaxSequenceLength);
+        var report = DataCheck.Run(config, data, new SampleChecker(collator, built.Model));
+        var splits = report.Splits;
+        foreach (string line in report.LogLines()) log(line);
         log($"data: {splits.Pretrain.Count} pretrain, {splits.Train.Count} train, {splits.Eval.Count} eval samples; vocabulary {tokenizer.VocabularySize}; device {device.type}");
 
         string output = definition.OutputDirectory;
@@ -26,12 +38,12 @@ public static class PipelineRunner
             File.Move(metricsPath, Path.Combine(output, $"metrics.previous-{DateTime.UtcNow:yyyyMMddTHHmmss}.jsonl"));
         if (tokenizer is WordTokenizer words) words.Save(Path.Combine(output, "tokenizer.words.json"));
 
-        using var built = ModelFactory.Build(definition, tokenizer.VocabularySize, device);
         using var metrics = new MetricsWriter(metricsPath);
+        foreach (var record in report.MetricsRecords()) metrics.Write(record);
         var session = new TrainingSession
         {
             Model = built.Model, Inventory = built.Inventory, Splits = splits, Device = device, Seed = config.Run.Seed,
-            Collator = new BatchCollator(tokenizer, built.Model, built.Model.Llm.Options.MaxSequenceLength),
+            Collator = collator,
             EvalBatchSize = config.Data.EvalBatchSize, LogEvery = Math.Max(1, config.Run.LogEvery), Metrics = metrics,
             CreateSchedule = (selection, context) => CreateSchedule(definition, selection, context), Log = log,
         };

@@ -26,8 +26,25 @@ public sealed class BatchCollator
         _maxLength = maxLength;
     }
 
+    /// <summary>The longest sample, in tokens (media tokens included).</summary>
+    public int MaxLength => _maxLength;
+
     /// <summary>Tokens and per-token supervision of one sample, before padding.</summary>
+    /// <exception cref="InvalidDataException">The sample is longer than <see cref="MaxLength"/>, or its placeholders do not fit its media.</exception>
     public (List<long> Ids, List<bool> Supervised) Tokenize(Sample sample)
+    {
+        var (ids, supervised) = TokenizeAnyLength(sample);
+        if (ids.Count > _maxLength)
+            throw new InvalidDataException($"sample '{sample.Id}': {TooLong(ids.Count)}");
+        return (ids, supervised);
+    }
+
+    /// <summary>What is wrong with a sample of <paramref name="tokenCount"/> tokens when that exceeds <see cref="MaxLength"/>.</summary>
+    public string TooLong(int tokenCount) =>
+        $"{tokenCount} tokens (media tokens included) exceed model.llm.max_sequence_length {_maxLength}";
+
+    /// <summary>Like <see cref="Tokenize"/>, without the length check.</summary>
+    public (List<long> Ids, List<bool> Supervised) TokenizeAnyLength(Sample sample)
     {
         var ids = new List<long> { _tokenizer.BosId };
         var supervised = new List<bool> { false };
@@ -41,8 +58,6 @@ public sealed class BatchCollator
             }
             if (answer) { ids.Add(_tokenizer.EosId); supervised.Add(true); }
         }
-        if (ids.Count > _maxLength)
-            throw new InvalidDataException($"sample '{sample.Id}': {ids.Count} tokens (media tokens included) exceed model.llm.max_sequence_length {_maxLength}");
         return (ids, supervised);
     }
 

@@ -94,12 +94,12 @@ public sealed class YamlConfigDocument
     internal void MarkOverride(YamlNode node, string path)
     {
         string origin = "--set " + path;
-        foreach (YamlNode descendant in node.AllNodes) _overrideOrigins[descendant] = origin;
+        foreach (YamlNode descendant in YamlNodeWalk.Distinct(node)) _overrideOrigins[descendant] = origin;
     }
 
     private void RejectTags()
     {
-        foreach (YamlNode node in Root.AllNodes)
+        foreach (YamlNode node in YamlNodeWalk.Distinct(Root))
             if (!node.Tag.IsEmpty) throw ErrorAt(node, YamlNodeText.TagNotSupported(node));
     }
 

@@ -16,7 +16,7 @@ public sealed class LlamaForCausalLM : nn.Module<Tensor, Tensor>, IAdaptableComp
     private readonly AdaptableLinear lm_head;
     private readonly LlamaOptions _options;
     private readonly IForwardContextAccessor _forwardContext;
-    private readonly List<ISequencePrefix> _prefixes = [];
+    private readonly List<(string Name, ISequencePrefix Prefix)> _prefixes = [];
 
     public LlamaForCausalLM(LlamaOptions options, IForwardContextAccessor forwardContext) : base(nameof(LlamaForCausalLM))
     {
@@ -47,7 +47,7 @@ public sealed class LlamaForCausalLM : nn.Module<Tensor, Tensor>, IAdaptableComp
     public void Attach(string adapterName, ISequencePrefix prefix)
     {
         register_module(adapterName, prefix.Module);
-        _prefixes.Add(prefix);
+        _prefixes.Add((adapterName, prefix));
     }
 
     /// <summary>Embeds token ids (<c>B x N</c>) into <c>B x N x C</c>.</summary>
@@ -64,9 +64,10 @@ public sealed class LlamaForCausalLM : nn.Module<Tensor, Tensor>, IAdaptableComp
         {
             ForwardContext context = _forwardContext.Current
                 ?? throw new InvalidOperationException("a sequence prefix is attached, but no forward context is current");
-            var parts = _prefixes.Select(p => p.Embed(context).to_type(embeddings.dtype)).Append(embeddings).ToArray();
+            var parts = _prefixes.Select(p => AdapterForwardException.Run(p.Name, this, () => p.Prefix.Embed(context)).to_type(embeddings.dtype))
+                .Append(embeddings).ToArray();
             hidden = cat(parts, dim: 1);
-            prefixLength = _prefixes.Sum(p => p.Length);
+            prefixLength = _prefixes.Sum(p => p.Prefix.Length);
             mask = PrefixAwareCausalMask(hidden.shape[1], embeddings.device);
         }
         int length = (int)hidden.shape[1];
@@ -85,8 +86,8 @@ public sealed class LlamaForCausalLM : nn.Module<Tensor, Tensor>, IAdaptableComp
         using var scope = NewDisposeScope();
         Tensor mask = ones(length, length, dtype: ScalarType.Bool, device: device).tril();
         int start = 0;
-        int prefixLength = _prefixes.Sum(p => p.Length);
-        foreach (var prefix in _prefixes)
+        int prefixLength = _prefixes.Sum(p => p.Prefix.Length);
+        foreach (var (_, prefix) in _prefixes)
         {
             if (!prefix.VisibleToText)
                 mask[TensorIndex.Slice(prefixLength), TensorIndex.Slice(start, start + prefix.Length)] = false;

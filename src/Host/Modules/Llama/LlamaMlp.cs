@@ -14,7 +14,7 @@ public sealed class LlamaMlp : nn.Module<Tensor, Tensor>, IFeedForwardSite
     private readonly AdaptableLinear gate_proj;
     private readonly AdaptableLinear up_proj;
     private readonly AdaptableLinear down_proj;
-    private readonly List<nn.Module<Tensor, Tensor>> _observers = [];
+    private readonly List<(string Name, nn.Module<Tensor, Tensor> Observer)> _observers = [];
 
     public LlamaMlp(int layerIndex, LlamaOptions options) : base(nameof(LlamaMlp))
     {
@@ -36,13 +36,13 @@ public sealed class LlamaMlp : nn.Module<Tensor, Tensor>, IFeedForwardSite
     public void AttachInputObserver(string adapterName, nn.Module<Tensor, Tensor> observer)
     {
         register_module(adapterName, observer);
-        _observers.Add(observer);
+        _observers.Add((adapterName, observer));
     }
 
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
-        foreach (var observer in _observers) observer.call(input);
+        foreach (var (name, observer) in _observers) AdapterForwardException.Run(name, this, () => observer.call(input));
         Tensor hidden = nn.functional.silu(gate_proj.call(input)) * up_proj.call(input);
         return down_proj.call(hidden).MoveToOuterDisposeScope();
     }

@@ -36,6 +36,9 @@ public sealed class MultimodalModel : nn.Module
     /// <summary>The language model (component <c>llm</c>).</summary>
     public LlamaForCausalLM Llm => llm;
 
+    /// <summary>Which plugin built each encoder and attached each adapter, for reporting failures by plugin.</summary>
+    public PluginOrigins PluginOrigins { get; } = new();
+
     /// <summary>The encoders by component name.</summary>
     public IReadOnlyDictionary<string, IEncoder> Encoders => _encoders;
 
@@ -48,7 +51,20 @@ public sealed class MultimodalModel : nn.Module
         _encoders.Where(kv => kv.Value.Modality == modality).Select(kv => ((string, IEncoder)?)(kv.Key, kv.Value)).FirstOrDefault();
 
     /// <summary>Runs the batch: encodes and splices media, then the decoder. Returns logits and auxiliary losses.</summary>
+    /// <exception cref="Pipeline.Host.Pipelines.PluginFailureException">An encoder or an attached adapter module threw; the message names its plugin.</exception>
     public ModelOutput Forward(ModelBatch batch)
+    {
+        try
+        {
+            return ForwardUnattributed(batch);
+        }
+        catch (AdapterForwardException failure)
+        {
+            throw PluginForwardFailure.ForAdapter(this, failure);
+        }
+    }
+
+    private ModelOutput ForwardUnattributed(ModelBatch batch)
     {
         var context = new ForwardContext(batch.TokenMask, batch.HasMedia, training);
         using var current = _forwardContext.Use(context);
@@ -56,7 +72,16 @@ public sealed class MultimodalModel : nn.Module
         foreach (var (modality, (media, placeholderId)) in batch.Media)
         {
             var (name, encoder) = EncoderFor(modality) ?? throw new InvalidOperationException($"the batch has {modality} media but the model has no {modality} encoder");
-            Tensor features = projectors[name].call(encoder.Encode(media));
+            Tensor encoded;
+            try
+            {
+                encoded = encoder.Encode(media);
+            }
+            catch (Exception error) when (error is not AdapterForwardException)
+            {
+                throw PluginForwardFailure.ForEncoder(this, name, error);
+            }
+            Tensor features = projectors[name].call(encoded);
             Tensor positions = batch.InputIds.eq(placeholderId);
             long expected = positions.sum().item<long>();
             if (expected != features.shape[0] * features.shape[1])

@@ -1,0 +1,26 @@
+namespace Pipeline.Host.Data;
+
+/// <summary>Why a sample cannot be used. Metrics name each reason in snake_case (<c>skipped_missing_media</c>).</summary>
+public enum SampleProblemReason
+{
+    /// <summary>The item is not a well-formed conversation (no id, no turns, a turn from an unknown speaker, two media items).</summary>
+    Malformed,
+
+    /// <summary>The placeholders in the text do not match the media: missing, repeated, of another modality, or in an answer.</summary>
+    PlaceholderMismatch,
+
+    /// <summary>The image or audio file does not exist.</summary>
+    MissingMedia,
+
+    /// <summary>The image or audio file exists but cannot be decoded.</summary>
+    CorruptMedia,
+
+    /// <summary>The model has no encoder for the sample's media.</summary>
+    NoEncoder,
+
+    /// <summary>The encoder refused the media (for example a sample rate other than the one it expects).</summary>
+    MediaRejected,
+
+    /// <summary>The tokens, media tokens included, exceed <c>model.llm.max_sequence_length</c>.</summary>
+    TooLong,
+}

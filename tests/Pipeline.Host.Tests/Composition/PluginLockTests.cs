@@ -1,0 +1,99 @@
+using Pipeline.Host.Composition;
+
+namespace Pipeline.Host.Tests.Composition;
+
+/// <summary>A plugin lock pins every plugin file's SHA-256; the catalog refuses changed and unlisted files before loading anything.</summary>
+public sealed class PluginLockTests : IDisposable
+{
+    private readonly PluginDirectory _directory = new();
+    private readonly PluginDirectory _lockFolder = new();
+
+    public void Dispose()
+    {
+        _directory.Dispose();
+        _lockFolder.Dispose();
+    }
+
+    private string LockPath => Path.Combine(_lockFolder.Path, "plugins.lock");
+
+    [Fact]
+    public void A_written_lock_lists_every_plugin_file_relative_to_the_lock_in_sha256sum_format()
+    {
+        string plugin = _directory.AddTestPlugins();
+        string native = Path.Combine(_directory.Path, "runtimes", "linux-x64", "native", "libhelper.so");
+        Directory.CreateDirectory(Path.GetDirectoryName(native)!);
+        File.WriteAllBytes(native, [1, 2, 3]);
+        File.WriteAllText(Path.Combine(_directory.Path, "readme.txt"), "not pinned");
+
+        int count = PluginLock.Write(LockPath, [_directory.Path]);
+
+        count.Should().Be(2);
+        string relative = Path.GetRelativePath(_lockFolder.Path, _directory.Path);
+        File.ReadAllLines(LockPath).Where(l => !l.StartsWith('#')).Should().Equal(
+            $"{PluginLock.Sha256(plugin)}  {relative}/{Path.GetFileName(plugin)}",
+            $"{PluginLock.Sha256(native)}  {relative}/runtimes/linux-x64/native/libhelper.so");
+        PluginLock.Sha256(native).Should().Be("039058c6f2c0cb492c533b0a4d14ef77cc0f78abccced5287d84a1a2011cfb81");
+    }
+
+    [Fact]
+    public void Plugins_matching_the_lock_load()
+    {
+        _directory.AddTestPlugins();
+        PluginLock.Write(LockPath, [_directory.Path]);
+
+        var catalog = PluginCatalog.Load([_directory.Path], PluginLock.Load(LockPath));
+
+        catalog.Contains("adapter", "test-adapter").Should().BeTrue();
+    }
+
+    [Fact]
+    public void A_changed_plugin_file_is_refused_with_both_hashes()
+    {
+        string plugin = _directory.AddTestPlugins();
+        PluginLock.Write(LockPath, [_directory.Path]);
+        string expected = PluginLock.Sha256(plugin);
+        File.AppendAllText(plugin, "tampered");
+
+        var act = () => PluginCatalog.Load([_directory.Path], PluginLock.Load(LockPath));
+
+        act.Should().Throw<PluginLockException>().Which.Message.Should().Be(
+            $"plugin file '{plugin}' does not match {LockPath}: expected sha256 {expected}, actual {PluginLock.Sha256(plugin)}");
+    }
+
+    [Fact]
+    public void An_unlisted_plugin_file_is_refused()
+    {
+        _directory.AddTestPlugins();
+        PluginLock.Write(LockPath, [_directory.Path]);
+        string extra = Path.Combine(_directory.Path, "Extra.dll");
+        File.Copy(PluginDirectory.TestAssemblyPath, extra);
+
+        var act = () => PluginCatalog.Load([_directory.Path], PluginLock.Load(LockPath));
+
+        act.Should().Throw<PluginLockException>().WithMessage(
+            $"plugin file '{extra}' is not listed in {LockPath}; refusing to load unpinned plugin files (run 'pipeline plugins --write-lock {LockPath}' to pin the files now present)");
+    }
+
+    [Fact]
+    public void The_built_in_folder_is_not_pinned()
+    {
+        File.WriteAllText(LockPath, "# pins nothing\n");
+
+        var catalog = PluginCatalog.Load([PluginSearchPath.BuiltInDirectory], PluginLock.Load(LockPath));
+
+        catalog.Contains("adapter", "lora").Should().BeTrue();
+    }
+
+    [Theory]
+    [InlineData("not a hash  Foo.dll", "{lock}:2: expected '<sha256>  <relative path>', got 'not a hash  Foo.dll'")]
+    [InlineData("0000000000000000000000000000000000000000000000000000000000000000  A.dll\n0000000000000000000000000000000000000000000000000000000000000000  ./A.dll",
+        "{lock}:3: './A.dll' is listed twice")]
+    public void A_malformed_lock_file_is_reported_at_its_line(string body, string expected)
+    {
+        File.WriteAllText(LockPath, "# comment\n" + body + "\n");
+
+        var act = () => PluginLock.Load(LockPath);
+
+        act.Should().Throw<PluginLockException>().WithMessage(expected.Replace("{lock}", LockPath));
+    }
+}

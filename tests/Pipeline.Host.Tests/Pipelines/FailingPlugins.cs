@@ -1,0 +1,114 @@
+using Pipeline.Contracts.Adapters;
+using Pipeline.Contracts.Encoders;
+using Pipeline.Contracts.Media;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Pipeline.Host.Tests.Pipelines;
+
+/// <summary>Plugin factories defined in the test, that fail on purpose while being built or in forward.</summary>
+public static class FailingPlugins
+{
+    public const string Failure = "exploded on purpose";
+
+    /// <summary>A module that throws when called.</summary>
+    public sealed class ExplodingModule : nn.Module<Tensor, Tensor>, ISequencePrefix
+    {
+        public ExplodingModule() : base(nameof(ExplodingModule)) => RegisterComponents();
+
+        public override Tensor forward(Tensor input) => throw new InvalidOperationException(Failure);
+
+        public nn.Module Module => this;
+
+        public int Length => 1;
+
+        public bool VisibleToText => true;
+
+        public Tensor Embed(ForwardContext context) => throw new InvalidOperationException(Failure);
+    }
+
+    /// <summary>Where <see cref="ExplodingAdapterFactory"/> attaches its module.</summary>
+    public enum Site { LlmLinear, LlmFeedForwardObserver, LlmSequencePrefix, VisionAttentionInput, ThrowWhileAttaching }
+
+    /// <summary>Attaches an <see cref="ExplodingModule"/> at one site (or throws from <c>Attach</c> itself).</summary>
+    public sealed class ExplodingAdapterFactory(Site site) : IAdapterFactory
+    {
+        public Type OptionsType => typeof(object);
+
+        public string Description => "fails on purpose";
+
+        public IAdapter Attach(object options, AdapterBuildContext context)
+        {
+            string name = context.AdapterName;
+            switch (site)
+            {
+                case Site.LlmLinear:
+                    context.Component("llm").LinearSites["model.layers.0.self_attn.q_proj"].Attach(name, new ExplodingModule());
+                    break;
+                case Site.LlmFeedForwardObserver:
+                    context.Component("llm").FeedForwardSites[0].AttachInputObserver(name, new ExplodingModule());
+                    break;
+                case Site.LlmSequencePrefix:
+                    context.Component("llm").SequencePrefix!.Attach(name, new ExplodingModule());
+                    break;
+                case Site.VisionAttentionInput:
+                    context.Component("vision").AttentionInputSites[0].Attach(name, new ExplodingModule());
+                    break;
+                default:
+                    throw new InvalidOperationException(Failure);
+            }
+            return new Attached(name);
+        }
+    }
+
+    private sealed class Attached(string name) : IAdapter
+    {
+        public string Name => name;
+
+        public IReadOnlyList<string> AttachedSites => [];
+
+        public bool CanMerge => false;
+
+        public void Merge() => throw new NotSupportedException();
+
+        public void Unmerge() => throw new NotSupportedException();
+    }
+
+    /// <summary>Builds the encoder of <paramref name="inner"/> but makes its <c>Encode</c> throw, or throws from <c>Create</c> itself.</summary>
+    public sealed class ExplodingEncoderFactory(IEncoderFactory inner, bool throwWhileBuilding) : IEncoderFactory
+    {
+        public Type OptionsType => inner.OptionsType;
+
+        public string Description => "fails on purpose";
+
+        public IEncoder Create(object options, EncoderBuildContext context) =>
+            throwWhileBuilding ? throw new InvalidOperationException(Failure) : new ExplodingEncoder(inner.Create(options, context));
+    }
+
+    private sealed class ExplodingEncoder(IEncoder inner) : IEncoder
+    {
+        public string Name => inner.Name;
+
+        public nn.Module Module => inner.Module;
+
+        public int Width => inner.Width;
+
+        public IReadOnlyDictionary<string, ILinearSite> LinearSites => inner.LinearSites;
+
+        public IReadOnlyList<IFeedForwardSite> FeedForwardSites => inner.FeedForwardSites;
+
+        public IReadOnlyList<IAttentionInputSite> AttentionInputSites => inner.AttentionInputSites;
+
+        public ISequencePrefixSite? SequencePrefix => inner.SequencePrefix;
+
+        public string Modality => inner.Modality;
+
+        public int TokenCount => inner.TokenCount;
+
+        public Tensor Collate(IReadOnlyList<MediaItem> items, Device device) => inner.Collate(items, device);
+
+        public Tensor Encode(Tensor batch) => throw new InvalidOperationException(Failure);
+
+        public void Dispose() => inner.Dispose();
+    }
+}

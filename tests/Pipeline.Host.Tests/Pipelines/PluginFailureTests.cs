@@ -1,0 +1,92 @@
+using Pipeline.Contracts.Adapters;
+using Pipeline.Contracts.Encoders;
+using Pipeline.Host.Pipelines;
+using static Pipeline.Host.Tests.Pipelines.FailingPlugins;
+
+namespace Pipeline.Host.Tests.Pipelines;
+
+/// <summary>A plugin that throws while being built or in forward is reported by kind, plugin name and place.</summary>
+public sealed class PluginFailureTests
+{
+    /// <summary>
+    /// The tiny pipeline with its LoRA adapter replaced by <paramref name="adapter"/> and, optionally, its vision encoder's
+    /// factory wrapped by <paramref name="vision"/>.
+    /// </summary>
+    private static PipelineDefinition WithPlugins(TinyPipeline pipeline, IAdapterFactory adapter, string adapterName = "exploding",
+        Func<IEncoderFactory, IEncoderFactory>? vision = null)
+    {
+        var definition = PipelineLoader.Load(pipeline.ConfigPath);
+        var lora = definition.Adapters.Single();
+        var encoders = definition.Encoders
+            .Select(e => vision is not null && e.InstanceName == "vision" ? e with { PluginName = "broken-vision", Factory = vision(e.Factory) } : e)
+            .ToList();
+        return new PipelineDefinition
+        {
+            Document = definition.Document, Config = definition.Config, Catalog = definition.Catalog, Encoders = encoders,
+            Adapters = [new ConfiguredPlugin<IAdapterFactory>(adapterName, "exploding", adapter, new object(), lora.Node)],
+        };
+    }
+
+    public static TheoryData<Site, string> ForwardSites => new()
+    {
+        { Site.LlmLinear, "at llm.model.layers.0.self_attn.q_proj" },
+        { Site.LlmFeedForwardObserver, "at llm.model.layers.0.mlp" },
+        { Site.LlmSequencePrefix, "at llm" },
+        { Site.VisionAttentionInput, "at encoders.vision.encoder.layers.0.attn_input" },
+    };
+
+    [Theory]
+    [MemberData(nameof(ForwardSites))]
+    public void An_adapter_module_that_throws_in_forward_is_reported_by_plugin_and_site(Site site, string where)
+    {
+        using var pipeline = new TinyPipeline();
+        var definition = WithPlugins(pipeline, new ExplodingAdapterFactory(site));
+
+        var act = () => PipelineRunner.Train(definition, _ => { });
+
+        var failure = act.Should().Throw<PluginFailureException>().Which;
+        failure.Message.Should().Be($"adapter plugin 'exploding' failed in forward {where}: {Failure}");
+        (failure.Kind, failure.Name).Should().Be(("adapter", "exploding"));
+        failure.InnerException.Should().BeOfType<InvalidOperationException>();
+    }
+
+    [Fact]
+    public void An_adapter_instance_named_differently_from_its_plugin_is_named_too()
+    {
+        using var pipeline = new TinyPipeline();
+        var definition = WithPlugins(pipeline, new ExplodingAdapterFactory(Site.LlmLinear), adapterName: "second");
+
+        var act = () => PipelineRunner.Train(definition, _ => { });
+
+        act.Should().Throw<PluginFailureException>().WithMessage(
+            $"adapter plugin 'exploding' failed in forward (adapter 'second') at llm.model.layers.0.self_attn.q_proj: {Failure}");
+    }
+
+    [Fact]
+    public void An_encoder_that_throws_in_forward_is_reported_by_plugin_and_component()
+    {
+        using var pipeline = new TinyPipeline();
+        var definition = WithPlugins(pipeline, new ExplodingAdapterFactory(Site.LlmLinear),
+            vision: vision => new ExplodingEncoderFactory(vision, throwWhileBuilding: false));
+
+        var act = () => PipelineRunner.Train(definition, _ => { });
+
+        act.Should().Throw<PluginFailureException>().WithMessage($"encoder plugin 'broken-vision' failed in forward (component 'vision'): {Failure}");
+    }
+
+    [Fact]
+    public void Plugins_that_throw_while_being_built_fail_before_the_output_directory_is_created()
+    {
+        using var pipeline = new TinyPipeline();
+        var brokenEncoder = WithPlugins(pipeline, new ExplodingAdapterFactory(Site.LlmLinear),
+            vision: vision => new ExplodingEncoderFactory(vision, throwWhileBuilding: true));
+        var brokenAdapter = WithPlugins(pipeline, new ExplodingAdapterFactory(Site.ThrowWhileAttaching));
+
+        var encoder = () => PipelineRunner.Train(brokenEncoder, _ => { });
+        var adapter = () => PipelineRunner.Train(brokenAdapter, _ => { });
+
+        encoder.Should().Throw<PluginFailureException>().WithMessage($"encoder plugin 'broken-vision' failed while being built: {Failure}");
+        adapter.Should().Throw<PluginFailureException>().WithMessage($"adapter plugin 'exploding' failed while attaching: {Failure}");
+        Directory.Exists(pipeline.OutputDirectory).Should().BeFalse();
+    }
+}
