@@ -16,5 +16,15 @@ public sealed class MetricsWriter : IDisposable
     /// <summary>Writes one record.</summary>
     public void Write(IReadOnlyDictionary<string, object> record) => _writer.WriteLine(JsonSerializer.Serialize(record));
 
+    /// <summary>Bytes written to the file so far (checkpoints record it so a resumed run can cut what came after).</summary>
+    public long Length
+    {
+        get
+        {
+            _writer.Flush();
+            return _writer.BaseStream.Length;
+        }
+    }
+
     public void Dispose() => _writer.Dispose();
 }
