@@ -11,11 +11,18 @@ public static class TrainCommand
         var file = CommonOptions.ConfigFile();
         var set = CommonOptions.Set();
         var plugins = CommonOptions.Plugins();
-        var command = new Command("train", "Train the pipeline a YAML file declares, stage by stage; metrics go to run.output_dir.") { file, set, plugins };
+        var resume = new Option<bool>("--resume")
+        {
+            Description = "Continue the run in run.output_dir from its latest checkpoint (the configuration must be the one it was started with).",
+        };
+        var command = new Command("train", "Train the pipeline a YAML file declares, stage by stage; metrics and checkpoints go to run.output_dir.")
+        {
+            file, set, plugins, resume,
+        };
         command.SetAction(parse => CommandErrors.Run(() =>
         {
             var definition = PipelineLoader.Load(parse.GetValue(file)!, parse.GetValue(set) ?? [], parse.GetValue(plugins) ?? []);
-            var result = PipelineRunner.Train(definition, line => Console.WriteLine(line));
+            var result = PipelineRunner.Train(definition, line => Console.WriteLine(line), parse.GetValue(resume));
             foreach (var stage in result.Stages.Where(s => s.Evaluation is not null))
             {
                 var evaluation = stage.Evaluation!;

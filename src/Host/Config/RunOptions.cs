@@ -1,7 +1,9 @@
+using Pipeline.Contracts.Options;
+
 namespace Pipeline.Host.Config;
 
 /// <summary>Run-wide settings (YAML <c>run</c>).</summary>
-public sealed record RunOptions
+public sealed record RunOptions : IValidatableOptions
 {
     /// <summary>Directory for metrics and results, relative to the YAML file's folder unless absolute.</summary>
     public string OutputDir { get; init; } = "runs/default";
@@ -17,4 +19,18 @@ public sealed record RunOptions
 
     /// <summary>Intra-op threads for TorchSharp; 0 keeps its default.</summary>
     public int Threads { get; init; }
+
+    /// <summary>When checkpoints are written and how many are kept.</summary>
+    public CheckpointOptions Checkpoint { get; init; } = new();
+
+    /// <summary><c>stop</c> (default) or <c>skip</c>: what a step with a non-finite loss or gradient norm does.</summary>
+    public NonFiniteAction OnNonFinite { get; init; } = NonFiniteAction.Stop;
+
+    /// <summary>With <c>on_non_finite: skip</c>, stop anyway after this many skipped steps in a row.</summary>
+    public int MaxConsecutiveSkips { get; init; } = 5;
+
+    public IEnumerable<OptionError> Validate()
+    {
+        if (MaxConsecutiveSkips < 1) yield return new("max_consecutive_skips", $"must be at least 1, got {MaxConsecutiveSkips}");
+    }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Pipeline.Contracts.Schedulers;
+using Pipeline.Host.Checkpoints;
 using Pipeline.Host.Data;
 using Pipeline.Host.Training;
 using static TorchSharp.torch;
@@ -13,10 +14,15 @@ namespace Pipeline.Host.Pipelines;
 /// </summary>
 public static class PipelineRunner
 {
-    public static RunResult Train(PipelineDefinition definition, Action<string> log)
+    /// <summary>
+    /// Trains every stage. With <paramref name="resume"/>, continues the run in the output directory from its latest
+    /// checkpoint (docs/CHECKPOINTS.md); without it, refuses an output directory that already holds checkpoints.
+    /// </summary>
+    public static RunResult Train(PipelineDefinition definition, Action<string> log, bool resume = false)
     {
         var clock = Stopwatch.StartNew();
         var config = definition.Config;
+        ResumePoint? resumePoint = CheckpointStartup.Prepare(definition, resume, log);
         if (config.Run.Threads > 0) set_num_threads(config.Run.Threads);
         Device device = DeviceResolver.Resolve(config.Run.Device);
         // Data, model and every sample check come before the output directory is touched: bad input or a failing
@@ -34,22 +40,29 @@ public static class PipelineRunner
         string output = definition.OutputDirectory;
         Directory.CreateDirectory(output);
         string metricsPath = Path.Combine(output, "metrics.jsonl");
-        if (File.Exists(metricsPath))
+        if (resumePoint is not null) resumePoint.CutMetrics(metricsPath, log);
+        else if (File.Exists(metricsPath))
             File.Move(metricsPath, Path.Combine(output, $"metrics.previous-{DateTime.UtcNow:yyyyMMddTHHmmss}.jsonl"));
         if (tokenizer is WordTokenizer words) words.Save(Path.Combine(output, "tokenizer.words.json"));
 
+        resumePoint?.LoadWeights(built.Model);
         using var metrics = new MetricsWriter(metricsPath);
-        foreach (var record in report.MetricsRecords()) metrics.Write(record);
+        // A resumed run's metrics file already holds the data records, ahead of the checkpoint's position.
+        if (resumePoint is null) foreach (var record in report.MetricsRecords()) metrics.Write(record);
         var session = new TrainingSession
         {
             Model = built.Model, Inventory = built.Inventory, Splits = splits, Device = device, Seed = config.Run.Seed,
             Collator = collator,
             EvalBatchSize = config.Data.EvalBatchSize, LogEvery = Math.Max(1, config.Run.LogEvery), Metrics = metrics,
             CreateSchedule = (selection, context) => CreateSchedule(definition, selection, context), Log = log,
+            Checkpoints = Checkpointer.ForRun(definition, splits, metrics, built.Inventory, resumePoint, log), Resume = resumePoint,
+            OnNonFinite = config.Run.OnNonFinite, MaxConsecutiveSkips = config.Run.MaxConsecutiveSkips,
         };
-        var summaries = new List<StageSummary>();
+        var summaries = new List<StageSummary>(resumePoint?.State.CompletedStages ?? []);
         var trainer = new StageTrainer(session);
-        for (int i = 0; i < config.Stages.Count; i++) summaries.Add(trainer.Run(config.Stages[i], i));
+        int firstStage = resumePoint?.FirstStageIndex ?? 0;
+        if (firstStage >= config.Stages.Count) log($"the run is complete ({resumePoint!.Name} ends its last stage); nothing to resume");
+        for (int i = firstStage; i < config.Stages.Count; i++) summaries.Add(trainer.Run(config.Stages[i], i));
 
         var result = new RunResult(output, summaries, clock.Elapsed);
         WriteSummary(Path.Combine(output, "summary.json"), result, built);

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace Pipeline.Host.Training;
 
@@ -13,8 +14,21 @@ public sealed class MetricsWriter : IDisposable
         _writer = new StreamWriter(path, append: true) { AutoFlush = true };
     }
 
+    // A non-finite value (a schedule's learning rate gone NaN, say) is written as the string "NaN" rather than failing the run.
+    private static readonly JsonSerializerOptions Json = new() { NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
+
     /// <summary>Writes one record.</summary>
-    public void Write(IReadOnlyDictionary<string, object> record) => _writer.WriteLine(JsonSerializer.Serialize(record));
+    public void Write(IReadOnlyDictionary<string, object> record) => _writer.WriteLine(JsonSerializer.Serialize(record, Json));
+
+    /// <summary>Bytes written to the file so far (checkpoints record it so a resumed run can cut what came after).</summary>
+    public long Length
+    {
+        get
+        {
+            _writer.Flush();
+            return _writer.BaseStream.Length;
+        }
+    }
 
     public void Dispose() => _writer.Dispose();
 }

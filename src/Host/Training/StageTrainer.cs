@@ -29,16 +29,13 @@ public sealed class StageTrainer
     private static IEnumerable<string> NonFiniteGradients(IReadOnlyList<(string Name, TorchSharp.Modules.Parameter Parameter)> parameters) =>
         parameters.Where(p => p.Parameter.grad is { } grad && !grad.isfinite().all().item<bool>()).Select(p => p.Name);
 
-    private sealed record StageRun(StageConfig Stage, IReadOnlyList<Sample> Samples, SampleOrder Order,
-        IReadOnlyList<(string Name, TorchSharp.Modules.Parameter Parameter)> Trainable, TorchSharp.Modules.AdamW Optimizer,
-        IReadOnlyList<OptimizerFactory.SideGroup> Groups, ILearningRateSchedule Schedule);
-
-    private readonly record struct StepResult(double Loss, double GradientNorm, long Tokens);
+    /// <summary>A step's task loss, gradient norm and tokens; <paramref name="Skipped"/> when it was not applied.</summary>
+    private readonly record struct StepResult(double Loss, double GradientNorm, long Tokens, bool Skipped = false);
 
     /// <summary>One optimizer step (all its micro-batches) inside one dispose scope: nothing it creates outlives it.</summary>
     private StepResult TrainStep(StageRun run, long step)
     {
-        var (stage, samples, order, trainable, optimizer, groups, schedule) = run;
+        var (stage, _, _, samples, order, trainable, optimizer, groups, schedule, _) = run;
         foreach (var group in groups) group.Group.LearningRate = schedule.LearningRate(group.Side, step);
         using var scope = NewDisposeScope();
         Func<ModelBatch, SnapshotStepObservation>? observe = schedule.WantsObservation(step)
@@ -62,14 +59,21 @@ public sealed class StageTrainer
                 (loss / stage.GradientAccumulation).backward();
                 tokens += lastBatch.TokenMask.sum().item<long>();
             }
+            bool skip = _session.OnNonFinite == NonFiniteAction.Skip;
             if (!double.IsFinite(stepLoss))
+            {
+                if (skip) return Skip(run, observe, lastBatch!, new StepResult(stepLoss, double.NaN, tokens, Skipped: true));
                 throw new InvalidOperationException($"stage '{stage.Name}' step {step + 1}: the loss is {stepLoss}; stopping before the weights are corrupted");
+            }
             double gradNorm = stage.ClipGradNorm > 0
                 ? nn.utils.clip_grad_norm_(trainable.Select(p => p.Parameter), stage.ClipGradNorm)
                 : double.NaN;
             if (stage.ClipGradNorm > 0 && !double.IsFinite(gradNorm))
+            {
+                if (skip) return Skip(run, observe, lastBatch!, new StepResult(stepLoss, gradNorm, tokens, Skipped: true));
                 throw new InvalidOperationException($"stage '{stage.Name}' step {step + 1}: the gradient norm is {gradNorm} " +
                     $"(non-finite gradients in {string.Join(", ", NonFiniteGradients(trainable).Take(5))}); stopping before the weights are corrupted");
+            }
             optimizer.step();
             optimizer.zero_grad();
             if (observe is not null)
@@ -95,6 +99,14 @@ public sealed class StageTrainer
         _session.Metrics.Write(record);
     }
 
+    /// <summary>Drops a step's gradients without stepping the optimizer (<c>on_non_finite: skip</c>).</summary>
+    private static StepResult Skip(StageRun run, Func<ModelBatch, SnapshotStepObservation>? observe, ModelBatch batch, StepResult result)
+    {
+        run.Optimizer.zero_grad();
+        observe?.Invoke(batch).Dispose();
+        return result;
+    }
+
     public StageSummary Run(StageConfig stage, int stageIndex)
     {
         var session = _session;
@@ -114,46 +126,59 @@ public sealed class StageTrainer
 
         session.Model.train();
         var clock = Stopwatch.StartNew();
-        long tokensSinceLog = 0;
-        double lossSinceLog = 0;
-        int stepsSinceLog = 0;
-        double lastLoss = double.NaN;
+        var progress = new StageProgress();
+        var run = new StageRun(stage, stageIndex, totalSteps, samples, order, trainable, optimizer, groups, schedule, progress);
         using (optimizer)
         {
-            var run = new StageRun(stage, samples, order, trainable, optimizer, groups, schedule);
-            for (long step = 0; step < totalSteps; step++)
+            if (session.Resume is { } resume && resume.Continues(stageIndex)) resume.Restore(run, session.Inventory, session.Log);
+            for (long step = progress.Step; step < totalSteps; step++)
             {
                 StepResult result = FinalizerFence.Run(() => TrainStep(run, step));
-                lastLoss = result.Loss;
-                lossSinceLog += result.Loss;
-                tokensSinceLog += result.Tokens;
-                stepsSinceLog++;
+                progress.Step = step + 1;
+                progress.TokensSinceLog += result.Tokens;
+                if (result.Skipped)
+                {
+                    progress.SkippedSteps++;
+                    progress.ConsecutiveSkips++;
+                    session.Log($"[{stage.Name}] step {step + 1}: non-finite loss or gradient norm ({result.Loss}, {result.GradientNorm}); step skipped");
+                    if (progress.ConsecutiveSkips >= session.MaxConsecutiveSkips)
+                        throw new InvalidOperationException($"stage '{stage.Name}' step {step + 1}: {progress.ConsecutiveSkips} steps in a row had a non-finite " +
+                            $"loss or gradient norm and were skipped (run.max_consecutive_skips: {session.MaxConsecutiveSkips}); stopping");
+                }
+                else
+                {
+                    progress.ConsecutiveSkips = 0;
+                    progress.LastLoss = result.Loss;
+                    progress.LossSinceLog += result.Loss;
+                    progress.StepsSinceLog++;
+                }
                 bool last = step == totalSteps - 1;
                 if ((step + 1) % session.LogEvery == 0 || last)
                 {
                     double seconds = Math.Max(1e-9, clock.Elapsed.TotalSeconds);
-                    var record = new Dictionary<string, object>
-                    {
-                        ["kind"] = "train", ["stage"] = stage.Name, ["step"] = step + 1, ["loss"] = lossSinceLog / stepsSinceLog,
-                        ["grad_norm"] = double.IsFinite(result.GradientNorm) ? result.GradientNorm : 0.0, ["tokens_per_second"] = tokensSinceLog / seconds,
-                    };
+                    var record = new Dictionary<string, object> { ["kind"] = "train", ["stage"] = stage.Name, ["step"] = step + 1 };
+                    if (progress.StepsSinceLog > 0) record["loss"] = progress.LossSinceLog / progress.StepsSinceLog;
+                    record["grad_norm"] = double.IsFinite(result.GradientNorm) ? result.GradientNorm : 0.0;
+                    record["tokens_per_second"] = progress.TokensSinceLog / seconds;
+                    record["skipped_steps"] = progress.SkippedSteps;
                     foreach (var info in groupInfo) record[$"lr_{info.Name}"] = schedule.LearningRate(info.Name, step);
                     foreach (var (name, value) in schedule.Metrics) record[name] = value;
                     session.Metrics.Write(record);
-                    session.Log($"[{stage.Name}] step {step + 1}/{totalSteps} loss {lossSinceLog / stepsSinceLog:F4} " +
-                                $"{tokensSinceLog / seconds:F0} tok/s");
+                    session.Log($"[{stage.Name}] step {step + 1}/{totalSteps} loss {progress.LossSinceLog / progress.StepsSinceLog:F4} " +
+                                $"{progress.TokensSinceLog / seconds:F0} tok/s");
                     clock.Restart();
-                    tokensSinceLog = 0;
-                    lossSinceLog = 0;
-                    stepsSinceLog = 0;
+                    progress.ResetWindow();
                 }
                 session.StepCompleted?.Invoke(new StepReport(stage.Name, step + 1, totalSteps, result.Loss));
                 if (stage.Evaluate && stage.EvalEvery > 0 && (step + 1) % stage.EvalEvery == 0 && !last)
                     session.WriteEvaluation(stage.Name, step + 1, evaluator.Evaluate(session.Splits.Eval));
+                if (!last) session.Checkpoints?.AfterStep(run);
             }
         }
         EvaluationResult? final = stage.Evaluate ? evaluator.Evaluate(session.Splits.Eval) : null;
         if (final is not null) session.WriteEvaluation(stage.Name, totalSteps, final);
-        return new StageSummary(stage.Name, totalSteps, lastLoss, final);
+        var summary = new StageSummary(stage.Name, totalSteps, progress.LastLoss, final);
+        session.Checkpoints?.AtStageEnd(run, summary);
+        return summary;
     }
 }

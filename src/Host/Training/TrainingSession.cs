@@ -1,4 +1,6 @@
 using Pipeline.Contracts.Schedulers;
+using Pipeline.Host.Checkpoints;
+using Pipeline.Host.Config;
 using Pipeline.Host.Modules.Multimodal;
 using static TorchSharp.torch;
 
@@ -27,6 +29,18 @@ public sealed class TrainingSession
 
     /// <summary>Builds the schedule plugin a selection names (used for stage schedules and for schedules that wrap another).</summary>
     public required Func<PluginSelection, SchedulerBuildContext, ILearningRateSchedule> CreateSchedule { get; init; }
+
+    /// <summary>Writes checkpoints after steps and at stage ends; <c>null</c> writes none.</summary>
+    public Checkpointer? Checkpoints { get; init; }
+
+    /// <summary>Where a resumed run continues; <c>null</c> for a fresh run.</summary>
+    public ResumePoint? Resume { get; init; }
+
+    /// <summary>What a step with a non-finite loss or gradient norm does.</summary>
+    public NonFiniteAction OnNonFinite { get; init; } = NonFiniteAction.Stop;
+
+    /// <summary>With <see cref="NonFiniteAction.Skip"/>, the run stops after this many skipped steps in a row.</summary>
+    public int MaxConsecutiveSkips { get; init; } = 5;
 
     /// <summary>Called after every optimizer step, outside the step's dispose scope (progress displays, tests).</summary>
     public Action<StepReport>? StepCompleted { get; init; }

@@ -51,10 +51,11 @@ public sealed class EndToEndTrainingTests
     }
 
     [Fact]
-    public void A_run_rerun_into_the_same_output_directory_keeps_the_earlier_metrics()
+    public void A_run_without_checkpoints_rerun_into_the_same_output_directory_keeps_the_earlier_metrics()
     {
         using var pipeline = new TinyPipeline();
-        var overrides = new[] { "stages.0.steps=2", "stages.1.steps=1", "data.synthetic.eval_per_category=2" };
+        // With checkpoints (the default) the second run would be refused: see ResumeRefusalTests.
+        var overrides = new[] { "stages.0.steps=2", "stages.1.steps=1", "data.synthetic.eval_per_category=2", "run.checkpoint.enabled=false" };
 
         PipelineRunner.Train(PipelineLoader.Load(pipeline.ConfigPath, overrides), _ => { });
         PipelineRunner.Train(PipelineLoader.Load(pipeline.ConfigPath, overrides), _ => { });

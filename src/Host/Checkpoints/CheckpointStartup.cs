@@ -1,0 +1,70 @@
+using Pipeline.Host.IO;
+using Pipeline.Host.Pipelines;
+
+namespace Pipeline.Host.Checkpoints;
+
+/// <summary>
+/// What <c>train</c> checks about the output directory before it touches anything. A fresh run refuses a directory
+/// whose checkpoints folder has a <c>latest</c>; a resumed run needs one, and a configuration whose fingerprint matches
+/// the checkpoint's. Only after those checks pass are the leftovers of an interrupted run removed.
+/// </summary>
+public static class CheckpointStartup
+{
+    /// <summary>Differences listed in a refusal before "and N more".</summary>
+    public const int MaxDifferencesShown = 8;
+
+    /// <summary>
+    /// For a fresh run (<paramref name="resume"/> false) returns <c>null</c>; for a resumed run, the checkpoint
+    /// <c>latest</c> names. Throws <see cref="InvalidOperationException"/> with what to do instead when the run may
+    /// not start, before anything in the output directory changes.
+    /// </summary>
+    public static ResumePoint? Prepare(PipelineDefinition definition, bool resume, Action<string> log, TransientFileRetry? retry = null)
+    {
+        string output = definition.OutputDirectory;
+        var store = new CheckpointStore(CheckpointLocation.Folder(output), retry);
+        string? latest;
+        try
+        {
+            latest = store.Latest();
+        }
+        catch (InvalidDataException e)
+        {
+            throw new InvalidOperationException(resume
+                ? $"cannot resume: {e.Message}"
+                : $"run.output_dir '{output}' holds a checkpoints folder with a broken 'latest' ({e.Message}); nothing was changed. " +
+                  "Fix or delete it, or choose another run.output_dir", e);
+        }
+
+        if (!resume)
+        {
+            if (latest is not null)
+                throw new InvalidOperationException($"run.output_dir '{output}' already holds checkpoints of a run (latest: {latest}); nothing was changed. " +
+                    $"To continue that run: pipeline train {definition.Document.Path} --resume. To start a new one, choose another run.output_dir " +
+                    $"(for example --set run.output_dir=...) or delete {store.Folder}");
+            Report(store.RemoveLeftovers(keep: null), store, log);
+            return null;
+        }
+
+        if (latest is null)
+            throw new InvalidOperationException($"nothing to resume: {store.Folder} holds no checkpoint (it has no '{CheckpointLocation.LatestFileName}' file). " +
+                $"Run without --resume to start training into {output}");
+        var point = ResumePoint.Load(store.PathOf(latest), retry);
+        var now = ConfigFingerprint.Of(definition);
+        if (now.Hash != point.State.ConfigFingerprint)
+        {
+            var differences = now.DifferencesFrom(ConfigFingerprint.FromValues(point.State.Config));
+            string shown = string.Join("; ", differences.Take(MaxDifferencesShown)) +
+                (differences.Count > MaxDifferencesShown ? $"; and {differences.Count - MaxDifferencesShown} more" : "");
+            throw new InvalidOperationException($"cannot resume from {latest}: the training configuration differs from the one it was written with " +
+                $"(fingerprint {point.State.ConfigFingerprint[..12]}, now {now.Hash[..12]}): {(differences.Count > 0 ? shown : "the same keys, hashed differently")}. " +
+                "Resume with the original configuration (same YAML and --set overrides), or start a new run in another run.output_dir");
+        }
+        Report(store.RemoveLeftovers(keep: latest), store, log);
+        return point;
+    }
+
+    private static void Report(IReadOnlyList<string> removed, CheckpointStore store, Action<string> log)
+    {
+        if (removed.Count > 0) log($"removed what an interrupted run left in {store.Folder}: {string.Join(", ", removed)}");
+    }
+}

@@ -1,0 +1,143 @@
+using System.Collections;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Pipeline.Host.Config.Binding;
+using Pipeline.Host.Pipelines;
+using YamlDotNet.RepresentationModel;
+
+namespace Pipeline.Host.Checkpoints;
+
+/// <summary>
+/// The training-relevant configuration of a run, flattened to <c>key.path = value</c> pairs of the bound options
+/// (defaults included, so writing a default explicitly changes nothing), and its SHA-256. It covers <c>model</c>
+/// (with every encoder's and adapter's bound plugin options), <c>data</c>, <c>stages</c> and <c>run.seed</c>; it leaves
+/// out what may change between a run and its resumption without changing the numbers: <c>run.output_dir</c>,
+/// <c>device</c>, <c>threads</c>, <c>log_every</c>, <c>checkpoint</c>, <c>on_non_finite</c>,
+/// <c>max_consecutive_skips</c> and the plugin search directories.
+/// </summary>
+public sealed class ConfigFingerprint
+{
+    private const int MaxDepth = 16;
+
+    private ConfigFingerprint(IReadOnlyDictionary<string, string> values)
+    {
+        Values = values;
+        Hash = HashOf(values);
+    }
+
+    /// <summary>Every flattened key and its value, ordered by key.</summary>
+    public IReadOnlyDictionary<string, string> Values { get; }
+
+    /// <summary>The SHA-256 of <see cref="Values"/>, lower-case hex.</summary>
+    public string Hash { get; }
+
+    /// <summary>The fingerprint of a loaded pipeline.</summary>
+    public static ConfigFingerprint Of(PipelineDefinition definition)
+    {
+        var values = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        var config = definition.Config;
+        values["run.seed"] = config.Run.Seed.ToString(CultureInfo.InvariantCulture);
+        Flatten(values, "model.llm", config.Model.Llm, 0);
+        Flatten(values, "model.projector", config.Model.Projector, 0);
+        foreach (var encoder in definition.Encoders)
+        {
+            values[$"model.encoders.{encoder.InstanceName}.plugin"] = encoder.PluginName;
+            Flatten(values, $"model.encoders.{encoder.InstanceName}.options", encoder.Options, 0);
+        }
+        for (int i = 0; i < definition.Adapters.Count; i++)
+        {
+            var adapter = definition.Adapters[i];
+            values[$"model.adapters[{i}].name"] = adapter.InstanceName;
+            values[$"model.adapters[{i}].plugin"] = adapter.PluginName;
+            Flatten(values, $"model.adapters[{i}].options", adapter.Options, 0);
+        }
+        Flatten(values, "data", config.Data, 0);
+        Flatten(values, "stages", config.Stages, 0);
+        return new ConfigFingerprint(values);
+    }
+
+    /// <summary>A fingerprint of values stored in a checkpoint.</summary>
+    public static ConfigFingerprint FromValues(IReadOnlyDictionary<string, string> values) =>
+        new(new SortedDictionary<string, string>(values.ToDictionary(), StringComparer.Ordinal));
+
+    /// <summary>
+    /// The keys whose values differ, as <c>key: A in the checkpoint, B now</c> lines (absent keys shown as
+    /// <c>(absent)</c>), ordered by key; empty when the fingerprints are equal.
+    /// </summary>
+    public IReadOnlyList<string> DifferencesFrom(ConfigFingerprint checkpoint)
+    {
+        var keys = checkpoint.Values.Keys.Union(Values.Keys).Order(StringComparer.Ordinal);
+        var differences = new List<string>();
+        foreach (string key in keys)
+        {
+            string? before = checkpoint.Values.GetValueOrDefault(key);
+            string? now = Values.GetValueOrDefault(key);
+            if (before != now) differences.Add($"{key}: {Show(before)} in the checkpoint, {Show(now)} now");
+        }
+        return differences;
+    }
+
+    private static string Show(string? value) => value is null ? "(absent)" : YamlNodeText.Quote(value);
+
+    private static void Flatten(IDictionary<string, string> values, string key, object? value, int depth)
+    {
+        if (depth > MaxDepth) throw new InvalidOperationException($"configuration nested deeper than {MaxDepth} levels at '{key}'");
+        switch (value)
+        {
+            case null:
+                values[key] = "null";
+                return;
+            case string text:
+                values[key] = text;
+                return;
+            case Enum choice:
+                values[key] = SnakeCase.FromPascalCase(choice.ToString());
+                return;
+            case bool flag:
+                values[key] = flag ? "true" : "false";
+                return;
+            case double number:
+                values[key] = number.ToString("R", CultureInfo.InvariantCulture);
+                return;
+            case float number:
+                values[key] = number.ToString("R", CultureInfo.InvariantCulture);
+                return;
+            case IFormattable formattable when value.GetType().IsPrimitive || value is decimal:
+                values[key] = formattable.ToString(null, CultureInfo.InvariantCulture);
+                return;
+            case ConfigNode node:
+                Flatten(values, key, node.Node, depth + 1);
+                return;
+            case YamlScalarNode scalar:
+                values[key] = YamlNodeText.IsNull(scalar) ? "null" : scalar.Value ?? "";
+                return;
+            case YamlMappingNode mapping:
+                if (mapping.Children.Count == 0) values[key] = "{}";
+                foreach (var (name, child) in mapping.Children) Flatten(values, $"{key}.{(name as YamlScalarNode)?.Value ?? name.ToString()}", child, depth + 1);
+                return;
+            case YamlSequenceNode sequence:
+                if (sequence.Children.Count == 0) values[key] = "[]";
+                for (int i = 0; i < sequence.Children.Count; i++) Flatten(values, $"{key}[{i}]", sequence.Children[i], depth + 1);
+                return;
+            case IDictionary dictionary:
+                if (dictionary.Count == 0) values[key] = "{}";
+                foreach (DictionaryEntry entry in dictionary) Flatten(values, $"{key}.{entry.Key}", entry.Value, depth + 1);
+                return;
+            case IEnumerable items:
+                int index = 0;
+                foreach (object? item in items) Flatten(values, $"{key}[{index++}]", item, depth + 1);
+                if (index == 0) values[key] = "[]";
+                return;
+        }
+        foreach (var (name, property) in OptionsTypeShape.Of(value.GetType()).Properties)
+            Flatten(values, $"{key}.{name}", property.Property.GetValue(value), depth + 1);
+    }
+
+    private static string HashOf(IReadOnlyDictionary<string, string> values)
+    {
+        var text = new StringBuilder();
+        foreach (var (key, value) in values.OrderBy(v => v.Key, StringComparer.Ordinal)) text.Append(key).Append('=').Append(value).Append('\n');
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
+    }
+}

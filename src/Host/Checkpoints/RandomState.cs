@@ -1,0 +1,27 @@
+using static TorchSharp.torch;
+
+namespace Pipeline.Host.Checkpoints;
+
+/// <summary>
+/// The torch CPU generator's state (dropout masks and every other random draw made while training), as base64 of
+/// the bytes <c>torch.get_rng_state()</c> returns. The host's only other generator, the data order's
+/// <see cref="System.Random"/>, is restored by replaying it (<see cref="Training.SampleOrder.FastForward"/>).
+/// </summary>
+public static class RandomState
+{
+    /// <summary>The generator's current state.</summary>
+    public static string Capture()
+    {
+        using var state = get_rng_state();
+        return Convert.ToBase64String(state.bytes);
+    }
+
+    /// <summary>Puts the generator back into a state <see cref="Capture"/> returned.</summary>
+    public static void Restore(string captured)
+    {
+        byte[] bytes = Convert.FromBase64String(captured);
+        using var state = empty(bytes.Length, ScalarType.Byte);
+        state.bytes = bytes;
+        set_rng_state(state);
+    }
+}

@@ -1,0 +1,139 @@
+using Pipeline.Host.IO;
+using Pipeline.Host.Safetensors;
+using Pipeline.Host.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Pipeline.Host.Checkpoints;
+
+/// <summary>
+/// A checkpoint a run resumes from, and the steps that put a freshly started process where the checkpointed one
+/// stood: cut <c>metrics.jsonl</c> back, load the trained weights, then, when the stage it continues starts, restore
+/// the data order, metrics window, schedule, optimizer moments, gradient tensors and random generator.
+/// </summary>
+public sealed class ResumePoint
+{
+    private readonly TransientFileRetry _retry;
+    private bool _restored;
+
+    private ResumePoint(string directory, TrainerState state, IReadOnlyList<string> trainedParameters, TransientFileRetry retry)
+    {
+        Directory = directory;
+        State = state;
+        TrainedParameters = trainedParameters;
+        _retry = retry;
+    }
+
+    /// <summary>The checkpoint directory.</summary>
+    public string Directory { get; }
+
+    /// <summary>The checkpoint's name.</summary>
+    public string Name => Path.GetFileName(Directory);
+
+    /// <summary>Its trainer state.</summary>
+    public TrainerState State { get; }
+
+    /// <summary>The parameter names its weights file holds: everything trained up to the checkpoint.</summary>
+    public IReadOnlyList<string> TrainedParameters { get; }
+
+    /// <summary>The stage the resumed run runs first (the number of stages when the run is complete).</summary>
+    public int FirstStageIndex => State.StageComplete ? State.StageIndex + 1 : State.StageIndex;
+
+    /// <summary>Reads the checkpoint in <paramref name="directory"/>; throws <see cref="InvalidDataException"/> for a broken one.</summary>
+    public static ResumePoint Load(string directory, TransientFileRetry? retry = null)
+    {
+        retry ??= TransientFileRetry.Default;
+        string statePath = Path.Combine(directory, CheckpointStore.StateFileName);
+        var state = TrainerState.Parse(retry.Execute(() => File.ReadAllBytes(statePath)), statePath);
+        string weightsPath = Path.Combine(directory, CheckpointLocation.WeightsFileName);
+        using var weights = retry.Execute(() => SafetensorsFile.Open(weightsPath));
+        return new ResumePoint(directory, state, weights.Entries.Keys.Order(StringComparer.Ordinal).ToList(), retry);
+    }
+
+    /// <summary>Cuts <c>metrics.jsonl</c> back to its length at the checkpoint: records written after it are written again.</summary>
+    public void CutMetrics(string metricsPath, Action<string> log)
+    {
+        long length = _retry.Execute(() => File.Exists(metricsPath) ? new FileInfo(metricsPath).Length : 0);
+        if (length < State.MetricsBytes)
+        {
+            log($"warning: {metricsPath} is {length} bytes, shorter than the {State.MetricsBytes} it had at {Name}; new records are appended to it");
+            return;
+        }
+        if (length == State.MetricsBytes) return;
+        _retry.Execute(() =>
+        {
+            using var file = new FileStream(metricsPath, FileMode.Open, FileAccess.Write, FileShare.None);
+            file.SetLength(State.MetricsBytes);
+            file.Flush(flushToDisk: true);
+        });
+        log($"{Path.GetFileName(metricsPath)}: removed {length - State.MetricsBytes} bytes written after {Name}");
+    }
+
+    /// <summary>Loads the checkpoint's weights into <paramref name="model"/>; every tensor in the file must find its parameter.</summary>
+    public WeightsLoadReport LoadWeights(nn.Module model)
+    {
+        var report = ModelWeights.Load(model, Directory, _retry);
+        if (report.Unexpected.Count > 0)
+            throw new InvalidDataException($"{Name}: the model has no parameter for {report.Unexpected.Count} saved tensors " +
+                $"({string.Join(", ", report.Unexpected.Take(5))}); was it written by another version of a plugin?");
+        return report;
+    }
+
+    /// <summary>Whether stage <paramref name="stageIndex"/> is the one the resumed run continues (true once).</summary>
+    public bool Continues(int stageIndex) => !_restored && stageIndex == FirstStageIndex;
+
+    /// <summary>
+    /// Puts the stage that <see cref="Continues"/> into the checkpoint's state. Call after the stage has built its
+    /// optimizer, schedule and sample order and before its first step.
+    /// </summary>
+    public void Restore(StageRun run, ParameterInventory inventory, Action<string> log)
+    {
+        _restored = true;
+        if (!State.StageComplete)
+        {
+            if (run.Stage.Name != State.StageName || run.TotalSteps != State.TotalSteps)
+                throw new InvalidDataException($"{Name} was written in stage '{State.StageName}' of {State.TotalSteps} steps, " +
+                    $"but stage {run.StageIndex} is '{run.Stage.Name}' of {run.TotalSteps} steps");
+            var order = State.SampleOrder!;
+            if (order.Count != run.Order.Count || order.Seed != run.Order.Seed)
+                throw new InvalidDataException($"{Name}: the data order was over {order.Count} samples with seed {order.Seed}, " +
+                    $"now {run.Order.Count} with seed {run.Order.Seed}; did the data change?");
+            run.Order.FastForward(order.Epochs, order.Position);
+            run.Progress.RestoreFrom(State.Progress!);
+            run.Schedule.LoadState(State.ScheduleState);
+            RestoreOptimizer(run);
+        }
+        RestoreGradients(inventory);
+        RandomState.Restore(State.TorchRngState);
+        log(State.StageComplete
+            ? $"resumed from {Name}: stage '{State.StageName}' was complete; starting stage '{run.Stage.Name}'"
+            : $"resumed from {Name}: stage '{run.Stage.Name}' continues after step {State.Step} of {State.TotalSteps}");
+    }
+
+    private void RestoreOptimizer(StageRun run)
+    {
+        string path = Path.Combine(Directory, Checkpointer.OptimizerFileName);
+        using var file = _retry.Execute(() => SafetensorsFile.Open(path));
+        // Each retried read does its file I/O before it fills a fresh tensor; the copy into the optimizer happens outside.
+        Tensor? Read(string key) => file.Entries.ContainsKey(key) ? _retry.Execute(() => file.Read(key, ScalarType.Float32)) : null;
+        FinalizerFence.Run(() =>
+        {
+            AdamWState.Restore(run, Read, State.OptimizerSteps, path);
+            return 0;
+        });
+    }
+
+    /// <summary>Gives every parameter that had a gradient tensor at the checkpoint a zero one, as the uninterrupted run has.</summary>
+    private void RestoreGradients(ParameterInventory inventory)
+    {
+        var names = State.ParametersWithGradients.ToHashSet(StringComparer.Ordinal);
+        FinalizerFence.Run(() =>
+        {
+            using var scope = NewDisposeScope();
+            using var noGrad = no_grad();
+            foreach (var (name, parameter) in inventory.All)
+                if (names.Contains(name) && parameter.grad is null) parameter.grad = zeros_like(parameter);
+            return 0;
+        });
+    }
+}

@@ -1,0 +1,113 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Pipeline.Host.Training;
+
+namespace Pipeline.Host.Checkpoints;
+
+/// <summary>
+/// Everything of a checkpoint that is not a tensor, stored as <c>trainer_state.json</c>: where the run stands, the
+/// data order, the metrics window, the schedule's and the random generator's state, the optimizer's step counts and
+/// the configuration it was trained with. Tensors live in <c>model.safetensors</c> and <c>optimizer.safetensors</c>.
+/// </summary>
+public sealed record TrainerState
+{
+    /// <summary>The format this host writes; a checkpoint with another one is refused.</summary>
+    public const int CurrentFormat = 1;
+
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        DictionaryKeyPolicy = null,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        WriteIndented = true,
+    };
+
+    /// <summary>The file format version.</summary>
+    public int Format { get; init; } = CurrentFormat;
+
+    /// <summary>The checkpoint's directory name.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>Optimizer steps of the whole run so far (all stages).</summary>
+    public required long GlobalStep { get; init; }
+
+    /// <summary>The stage the checkpoint was taken in, from 0.</summary>
+    public required int StageIndex { get; init; }
+
+    /// <summary>That stage's name.</summary>
+    public required string StageName { get; init; }
+
+    /// <summary>Optimizer steps done in that stage.</summary>
+    public required long Step { get; init; }
+
+    /// <summary>Optimizer steps the stage takes in all.</summary>
+    public required long TotalSteps { get; init; }
+
+    /// <summary>
+    /// Whether the stage is finished (final evaluation included): a resumed run starts with the next stage, and the
+    /// checkpoint holds no optimizer, schedule or data-order state.
+    /// </summary>
+    public required bool StageComplete { get; init; }
+
+    /// <summary>The summaries of the finished stages, for <c>summary.json</c> of a resumed run.</summary>
+    public required IReadOnlyList<StageSummary> CompletedStages { get; init; }
+
+    /// <summary>The stage's data order: permutations drawn and position in the last one (mid-stage only).</summary>
+    public SampleOrderState? SampleOrder { get; init; }
+
+    /// <summary>The stage's counters and metrics window (mid-stage only).</summary>
+    public StageProgress? Progress { get; init; }
+
+    /// <summary>What the schedule's <c>SaveState</c> returned (mid-stage only).</summary>
+    public IReadOnlyDictionary<string, double> ScheduleState { get; init; } = new Dictionary<string, double>();
+
+    /// <summary>AdamW's step count per parameter (mid-stage only); the moments are in <c>optimizer.safetensors</c>.</summary>
+    public IReadOnlyDictionary<string, long> OptimizerSteps { get; init; } = new Dictionary<string, long>();
+
+    /// <summary>The torch CPU generator's state (<c>torch.get_rng_state()</c>), base64.</summary>
+    public required string TorchRngState { get; init; }
+
+    /// <summary>
+    /// Parameters that hold a (zeroed) gradient tensor. AdamW steps a parameter whose gradient exists even if it is
+    /// zero, and skips one without; a resumed run recreates them so it steps exactly the same parameters.
+    /// </summary>
+    public required IReadOnlyList<string> ParametersWithGradients { get; init; }
+
+    /// <summary>Length of <c>metrics.jsonl</c> in bytes when the checkpoint was written; a resumed run cuts the file there.</summary>
+    public required long MetricsBytes { get; init; }
+
+    /// <summary>The training-relevant configuration, flattened (<see cref="ConfigFingerprint"/>).</summary>
+    public required IReadOnlyDictionary<string, string> Config { get; init; }
+
+    /// <summary>The SHA-256 of <see cref="Config"/>.</summary>
+    public required string ConfigFingerprint { get; init; }
+
+    /// <summary>When the checkpoint was written.</summary>
+    public DateTime WrittenAtUtc { get; init; } = DateTime.UtcNow;
+
+    /// <summary>The JSON text.</summary>
+    public byte[] ToJson() => JsonSerializer.SerializeToUtf8Bytes(this, Json);
+
+    /// <summary>Parses <c>trainer_state.json</c>; throws <see cref="InvalidDataException"/> naming <paramref name="path"/>.</summary>
+    public static TrainerState Parse(byte[] json, string path)
+    {
+        TrainerState? state;
+        try
+        {
+            state = JsonSerializer.Deserialize<TrainerState>(json, Json);
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"'{path}' is not a valid trainer state: {e.Message}", e);
+        }
+        if (state is null) throw new InvalidDataException($"'{path}' is not a valid trainer state: it is null");
+        if (state.Format != CurrentFormat)
+            throw new InvalidDataException($"'{path}' has checkpoint format {state.Format}; this host reads format {CurrentFormat}");
+        if (!state.StageComplete && (state.SampleOrder is null || state.Progress is null))
+            throw new InvalidDataException($"'{path}' is a mid-stage checkpoint without sample_order or progress");
+        return state;
+    }
+}
+
+/// <summary>Where a <see cref="Training.SampleOrder"/> stands: its size and seed, permutations drawn and position in the last.</summary>
+public sealed record SampleOrderState(int Count, long Seed, int Epochs, int Position);

@@ -1,0 +1,11 @@
+namespace Pipeline.Host.Checkpoints;
+
+/// <summary>What <see cref="ModelWeights.Load"/> did, by state-dict key, each list in key order.</summary>
+/// <param name="Directory">The checkpoint directory read.</param>
+/// <param name="Loaded">Keys copied from the file into the model.</param>
+/// <param name="Missing">
+/// Model keys the file does not hold; they keep their built values. A training checkpoint holds only the weights
+/// trained so far, so the frozen base weights (rebuilt from the seed) are always missing from it.
+/// </param>
+/// <param name="Unexpected">File keys the model does not have; nothing was loaded for them.</param>
+public sealed record WeightsLoadReport(string Directory, IReadOnlyList<string> Loaded, IReadOnlyList<string> Missing, IReadOnlyList<string> Unexpected);

@@ -1,0 +1,53 @@
+using Pipeline.Host.Checkpoints;
+using Pipeline.Host.Pipelines;
+using Pipeline.Host.Tests.Pipelines;
+
+namespace Pipeline.Host.Tests.Checkpoints;
+
+public sealed class ConfigFingerprintTests
+{
+    private static ConfigFingerprint Of(TinyPipeline pipeline, params string[] overrides) =>
+        ConfigFingerprint.Of(PipelineLoader.Load(pipeline.ConfigPath, overrides));
+
+    [Fact]
+    public void Settings_that_do_not_change_the_numbers_leave_the_fingerprint_alone()
+    {
+        using var pipeline = new TinyPipeline();
+
+        var changed = Of(pipeline, "run.output_dir=elsewhere", "run.threads=1", "run.log_every=1", "run.device=cpu",
+            "run.checkpoint.every=3", "run.checkpoint.keep_last=9", "run.on_non_finite=skip", "stages.0.beta1=0.9");
+
+        changed.Hash.Should().Be(Of(pipeline).Hash, "output, threads, logging, checkpoint and non-finite settings, and explicit defaults, are not training-relevant");
+    }
+
+    [Fact]
+    public void Differences_are_named_by_key_with_both_values()
+    {
+        using var pipeline = new TinyPipeline();
+        var checkpoint = Of(pipeline);
+
+        var now = Of(pipeline, "stages.1.steps=11", "model.adapters.0.options.rank=8", "run.seed=4");
+
+        now.Hash.Should().NotBe(checkpoint.Hash);
+        now.DifferencesFrom(checkpoint).Should().Equal(
+            "model.adapters[0].options.rank: '4' in the checkpoint, '8' now",
+            "run.seed: '3' in the checkpoint, '4' now",
+            "stages[1].steps: '10' in the checkpoint, '11' now");
+    }
+
+    [Fact]
+    public void Plugin_options_are_compared_as_bound_values_including_their_defaults()
+    {
+        using var pipeline = new TinyPipeline();
+
+        var values = Of(pipeline).Values;
+
+        values.Should().Contain("model.encoders.vision.plugin", "vision")
+            .And.Contain("model.encoders.vision.options.patch_size", "8")
+            .And.Contain("model.adapters[0].options.targets.llm[1]", "v_proj")
+            .And.Contain("stages[1].scheduler.plugin", "warmup_cosine")
+            .And.Contain("stages[1].scheduler.options.warmup_steps", "2")
+            .And.Contain("stages[0].learning_rate.llm", "0.003");
+        values.Keys.Should().NotContain(k => k.StartsWith("run.") && k != "run.seed");
+    }
+}

@@ -1,0 +1,83 @@
+using Pipeline.Host.Pipelines;
+using Pipeline.Host.Tests.Pipelines;
+
+namespace Pipeline.Host.Tests.Checkpoints;
+
+/// <summary>A tiny two-stage run trained once without interruption; tests resume copies of it from its checkpoints.</summary>
+public sealed class UninterruptedTinyRun : IDisposable
+{
+    /// <summary>
+    /// Checkpoints every 4 steps: stage 0 (10 steps, 2 micro-batches each) at global steps 4, 8 and 10 (its end),
+    /// stage 1 (8 steps, LoRA with dropout, evaluation every 3 steps) at 14 and 18 (its end).
+    /// </summary>
+    public static readonly string[] Overrides =
+    [
+        "run.log_every=1", "run.checkpoint.every=4", "run.checkpoint.keep_last=50", "data.synthetic.eval_per_category=2",
+        "stages.0.steps=10", "stages.0.gradient_accumulation=2", "stages.1.steps=8", "stages.1.eval_every=3",
+        "model.adapters.0.options.dropout=0.1",
+    ];
+
+    public UninterruptedTinyRun()
+    {
+        Pipeline = new TinyPipeline();
+        PipelineRunner.Train(Load(Pipeline.OutputDirectory), _ => { });
+    }
+
+    public TinyPipeline Pipeline { get; }
+
+    /// <summary>The run's definition with its output in <paramref name="outputDirectory"/>.</summary>
+    public PipelineDefinition Load(string outputDirectory) =>
+        PipelineLoader.Load(Pipeline.ConfigPath, [.. Overrides, $"run.output_dir={outputDirectory}"]);
+
+    public void Dispose() => Pipeline.Dispose();
+}
+
+public sealed class ResumeTests(UninterruptedTinyRun reference) : IClassFixture<UninterruptedTinyRun>
+{
+    [Fact]
+    public void The_uninterrupted_run_kept_every_checkpoint_and_latest_names_the_last()
+    {
+        Directory.GetDirectories(Path.Combine(reference.Pipeline.OutputDirectory, "checkpoints")).Select(Path.GetFileName)
+            .Should().BeEquivalentTo("checkpoint-000004", "checkpoint-000008", "checkpoint-000010", "checkpoint-000014", "checkpoint-000018");
+        File.ReadAllText(Path.Combine(reference.Pipeline.OutputDirectory, "checkpoints", "latest")).Should().Be("checkpoint-000018\n");
+        File.Exists(Path.Combine(reference.Pipeline.OutputDirectory, "checkpoints", "checkpoint-000010", "optimizer.safetensors"))
+            .Should().BeFalse("a stage-end checkpoint holds no optimizer state: the next stage starts a fresh one");
+    }
+
+    /// <summary>
+    /// Simulates a crash right after <paramref name="checkpoint"/>: a copy of the finished run whose <c>latest</c> is put
+    /// back to it, so everything after it (metrics lines, newer checkpoint directories) is what a killed process would
+    /// have left. Resuming must cut and redo all of it and end bit-identical to the run that was never interrupted.
+    /// </summary>
+    [Theory]
+    [InlineData("checkpoint-000004")] // mid-stage 0: AdamW moments, data order, metrics window
+    [InlineData("checkpoint-000010")] // end of stage 0: stage 1 starts from it
+    [InlineData("checkpoint-000014")] // mid-stage 1: LoRA dropout draws from the restored generator
+    public void A_run_resumed_from_a_checkpoint_ends_exactly_as_the_uninterrupted_run(string checkpoint)
+    {
+        string resumed = Path.Combine(reference.Pipeline.Directory, "resumed-" + checkpoint);
+        RunFiles.Copy(reference.Pipeline.OutputDirectory, resumed);
+        File.WriteAllText(Path.Combine(resumed, "checkpoints", "latest"), checkpoint + "\n");
+        var log = new List<string>();
+
+        PipelineRunner.Train(reference.Load(resumed), log.Add, resume: true);
+
+        log.Should().Contain(line => line.StartsWith($"resumed from {checkpoint}"));
+        log.Should().Contain(line => line.StartsWith("removed what an interrupted run left") && line.Contains("checkpoint-000018"));
+        RunFiles.ShouldMatch(resumed, reference.Pipeline.OutputDirectory);
+    }
+
+    [Fact]
+    public void Resuming_a_finished_run_trains_nothing_and_keeps_its_metrics()
+    {
+        string resumed = Path.Combine(reference.Pipeline.Directory, "resumed-finished");
+        RunFiles.Copy(reference.Pipeline.OutputDirectory, resumed);
+        var log = new List<string>();
+
+        var result = PipelineRunner.Train(reference.Load(resumed), log.Add, resume: true);
+
+        log.Should().Contain("the run is complete (checkpoint-000018 ends its last stage); nothing to resume");
+        result.Stages.Select(s => s.Stage).Should().Equal("pretrain", "instruct");
+        RunFiles.ShouldMatch(resumed, reference.Pipeline.OutputDirectory);
+    }
+}
