@@ -27,6 +27,7 @@ public static class PipelineRunner
         if (tokenizer is WordTokenizer words) words.Save(Path.Combine(output, "tokenizer.words.json"));
 
         using var built = ModelFactory.Build(definition, tokenizer.VocabularySize, device);
+        foreach (string line in built.LoadedWeights.SelectMany(r => r.Describe())) log(line);
         using var metrics = new MetricsWriter(metricsPath);
         var session = new TrainingSession
         {
