@@ -19,6 +19,7 @@ public static class ModelExport
             throw ExportUsage.Error("--out", $"'{output}' exists and is not an empty directory; export into a new or empty one");
         if (options.Format == ExportFormat.Merged && options.Adapter is not null)
             throw ExportUsage.Error("--adapter", "does not apply to --format merged, which merges every adapter on the decoder");
+        IReadOnlyList<string> selected = options.Format == ExportFormat.Merged ? [] : Selected(definition, options);
         string checkpoint = CheckpointLocation.Resolve(options.Checkpoint ?? definition.OutputDirectory);
 
         // The same vocabulary as training: the YAML's, the pretrained decoder's, or else the tokenizer's.
@@ -33,8 +34,8 @@ public static class ModelExport
 
         var written = options.Format switch
         {
-            ExportFormat.Peft => Peft(built, definition, options, output),
-            ExportFormat.Adapters => PipelineAdapterExporter.Write(built, definition, Selected(built, options.Adapter), output, options.FloatType),
+            ExportFormat.Peft => Peft(built, definition, selected[0], options, output),
+            ExportFormat.Adapters => PipelineAdapterExporter.Write(built, definition, selected, output, options.FloatType),
             _ => MergedLlamaExporter.Write(built, PluginOf(definition), MergedLlamaExporter.PretrainedConfig(definition), output, log,
                 options.FloatType, options.MaxShardBytes),
         };
@@ -42,12 +43,9 @@ public static class ModelExport
         return written;
     }
 
-    private static IReadOnlyList<string> Peft(BuiltModel built, PipelineDefinition definition, ExportOptions options, string output)
+    private static IReadOnlyList<string> Peft(BuiltModel built, PipelineDefinition definition, string adapterName, ExportOptions options, string output)
     {
-        var selected = Selected(built, options.Adapter);
-        if (selected.Count > 1)
-            throw ExportUsage.Error("--adapter", $"the model has {selected.Count} adapters ({string.Join(", ", selected)}); name the one to write in PEFT's format");
-        var adapter = built.Adapters.First(a => a.Name == selected[0]);
+        var adapter = built.Adapters.First(a => a.Name == adapterName);
         string plugin = PluginOf(definition)(adapter.Name);
         string? BaseModel(string component) =>
             options.BaseModel
@@ -58,13 +56,16 @@ public static class ModelExport
     private static Func<string, string> PluginOf(PipelineDefinition definition) =>
         adapter => definition.Adapters.First(a => a.InstanceName == adapter).PluginName;
 
-    private static IReadOnlyList<string> Selected(BuiltModel built, string? adapter)
+    // Checked before the model is built, from the YAML's adapter names.
+    private static IReadOnlyList<string> Selected(PipelineDefinition definition, ExportOptions options)
     {
-        var names = built.Adapters.Select(a => a.Name).ToList();
+        var names = definition.Adapters.Select(a => a.InstanceName).ToList();
         if (names.Count == 0) throw ExportUsage.Error("--format", "the model has no adapters to export; add them under model.adapters, or use --format merged");
-        if (adapter is null) return names;
-        return names.Contains(adapter)
-            ? [adapter]
-            : throw ExportUsage.Error("--adapter", $"no adapter '{adapter}'; the model has: {string.Join(", ", names)}");
+        if (options.Adapter is not null && !names.Contains(options.Adapter))
+            throw ExportUsage.Error("--adapter", $"no adapter '{options.Adapter}'; the model has: {string.Join(", ", names)}");
+        if (options.Adapter is not null) return [options.Adapter];
+        if (options.Format == ExportFormat.Peft && names.Count > 1)
+            throw ExportUsage.Error("--adapter", $"the model has {names.Count} adapters ({string.Join(", ", names)}); name the one to write in PEFT's format");
+        return names;
     }
 }

@@ -149,6 +149,21 @@ public sealed class HuggingFaceLlamaLoadingTests
     }
 
     [Fact]
+    public void Validate_checks_the_weights_and_names_them_in_its_summary()
+    {
+        using var pipeline = new TinyPipeline(Yaml);
+        string hf = Path.Combine(pipeline.Directory, "hf");
+        using (var source = TinyModels.Build(pipeline.ConfigPath, "model.weights={}"))
+            TinyModels.WriteLlama(hf, source, TinyModels.LlamaTensors(source));
+
+        var (exitCode, output, error) = Cli.ConsoleCapture.Run("validate", pipeline.ConfigPath, "--set", "model.llm.vocab_size=40");
+
+        error.Should().BeEmpty();
+        exitCode.Should().Be(0);
+        output.Should().Contain($"  weights  llm: 12 tensors fit, from '{hf}'");
+    }
+
+    [Fact]
     public void An_unknown_component_is_named_with_the_ones_the_model_has()
     {
         using var pipeline = new TinyPipeline(TinyModels.WithWeights(("visoin", "{ path: hf }")));
