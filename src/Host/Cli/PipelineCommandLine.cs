@@ -12,5 +12,6 @@ public static class PipelineCommandLine
             ValidateCommand.Create(),
             PluginsCommand.Create(),
             ParamsCommand.Create(),
+            ExportCommand.Create(),
         };
 }

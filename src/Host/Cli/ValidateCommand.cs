@@ -23,6 +23,7 @@ public static class ValidateCommand
             using var built = ModelFactory.Build(definition, vocabulary, META);
             Console.WriteLine($"{definition.Document.Path}: valid");
             foreach (var encoder in definition.Encoders) Console.WriteLine($"  encoder  {encoder.InstanceName}: plugin {encoder.PluginName}");
+            foreach (var weights in built.LoadedWeights) Console.WriteLine($"  weights  {weights.Component}: {weights.Loaded.Count} tensors fit, from '{weights.Directory}'");
             foreach (var adapter in built.Adapters) Console.WriteLine($"  adapter  {adapter.Name}: {adapter.AttachedSites.Count} sites");
             foreach (var stage in definition.Config.Stages)
                 Console.WriteLine($"  stage    {stage.Name}: split {stage.Split.ToString().ToLowerInvariant()}, trains [{string.Join(", ", stage.Trainable)}], scheduler {stage.Scheduler.Plugin}");

@@ -16,6 +16,12 @@ public sealed record ModelConfig
     /// <summary>The projector from each encoder's width to the LLM width (one per encoder, same shape settings).</summary>
     public ProjectorOptions Projector { get; init; } = new();
 
+    /// <summary>
+    /// Pretrained weights by component name (<c>llm</c> or an encoder's name): Hugging Face checkpoint directories
+    /// loaded after the model is built and before adapters attach (docs/INTEROP.md).
+    /// </summary>
+    public Dictionary<string, PretrainedWeightsOptions> Weights { get; init; } = [];
+
     /// <summary>Adapters, attached in order after the model is built.</summary>
     public List<AdapterBlock> Adapters { get; init; } = [];
 }

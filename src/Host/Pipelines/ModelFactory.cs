@@ -1,6 +1,7 @@
 using Pipeline.Contracts.Adapters;
 using Pipeline.Contracts.Encoders;
 using Pipeline.Host.Config.Binding;
+using Pipeline.Host.Interop;
 using Pipeline.Host.Modules.Llama;
 using Pipeline.Host.Modules.Multimodal;
 using Pipeline.Host.Training;
@@ -11,8 +12,9 @@ namespace Pipeline.Host.Pipelines;
 
 /// <summary>
 /// The composition root of the model: builds the decoder, each encoder plugin and its projector, assembles the
-/// multimodal model, then lets each adapter plugin attach itself. A plugin that throws is reported by kind and name;
-/// an adapter target that matches nothing is a configuration error at the adapter's options.
+/// multimodal model, loads pretrained weights (<c>model.weights</c>), then lets each adapter plugin attach itself.
+/// A plugin that throws is reported by kind and name; an adapter target that matches nothing is a configuration
+/// error at the adapter's options.
 /// </summary>
 public static class ModelFactory
 {
@@ -37,7 +39,10 @@ public static class ModelFactory
         long seed = config.Run.Seed;
         manual_seed(seed);
         var forwardContext = new ForwardContextAccessor();
-        var llmOptions = config.Model.Llm.VocabSize == 0 ? config.Model.Llm with { VocabSize = vocabularySize } : config.Model.Llm;
+        // vocab_size 0 takes the pretrained decoder's vocabulary when there is one, else the tokenizer's.
+        var llmOptions = config.Model.Llm.VocabSize == 0
+            ? config.Model.Llm with { VocabSize = PretrainedWeights.LlmVocabularySize(definition) ?? vocabularySize }
+            : config.Model.Llm;
         if (llmOptions.VocabSize < vocabularySize)
             throw definition.Document.ErrorAt(definition.Document.Root,
                 $"model.llm.vocab_size: {llmOptions.VocabSize} is smaller than the tokenizer's vocabulary ({vocabularySize}); set 0 to take it from the tokenizer");
@@ -58,6 +63,7 @@ public static class ModelFactory
         }
         var model = new MultimodalModel(llm, encoders, projectors, forwardContext);
         foreach (var encoder in definition.Encoders) model.PluginOrigins.AddEncoder(encoder.InstanceName, encoder.PluginName);
+        var loadedWeights = PretrainedWeights.Load(definition, model, readTensors: device.type != DeviceType.META);
         var baseNames = model.named_parameters().Select(p => p.name).ToList();
 
         var adapters = new List<IAdapter>();
@@ -79,7 +85,7 @@ public static class ModelFactory
         }
         if (device.type != DeviceType.META && device.type != DeviceType.CPU) model.to(device);
         var inventory = new ParameterInventory(model.named_parameters().Select(p => (p.name, p.parameter)), baseNames, adapterOwners);
-        return new BuiltModel(model, adapters, inventory);
+        return new BuiltModel(model, adapters, inventory) { LoadedWeights = loadedWeights };
     }
 
     private static T Guard<T>(string kind, string name, string stage, Func<T> build)

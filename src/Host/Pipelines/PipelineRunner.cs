@@ -45,6 +45,7 @@ public static class PipelineRunner
             File.Move(metricsPath, Path.Combine(output, $"metrics.previous-{DateTime.UtcNow:yyyyMMddTHHmmss}.jsonl"));
         if (tokenizer is WordTokenizer words) words.Save(Path.Combine(output, "tokenizer.words.json"));
 
+        foreach (string line in built.LoadedWeights.SelectMany(r => r.Describe())) log(line);
         resumePoint?.LoadWeights(built.Model);
         using var metrics = new MetricsWriter(metricsPath);
         // A resumed run's metrics file already holds the data records, ahead of the checkpoint's position.

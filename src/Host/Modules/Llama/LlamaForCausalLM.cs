@@ -1,4 +1,6 @@
+using System.Text.Json;
 using Pipeline.Contracts.Adapters;
+using Pipeline.Contracts.Interop;
 using Pipeline.Contracts.Modules;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -8,9 +10,10 @@ namespace Pipeline.Host.Modules.Llama;
 /// <summary>
 /// The LLaMA-style language model with Hugging Face state-dict names (<c>model.layers.0.self_attn.q_proj.weight</c>,
 /// <c>lm_head.weight</c>). It is the <c>llm</c> adaptable component, and its own <see cref="ISequencePrefixSite"/>:
-/// prefixes attached by adapters are prepended before the text and removed from the output again.
+/// prefixes attached by adapters are prepended before the text and removed from the output again. It reads Hugging
+/// Face LLaMA checkpoints (<see cref="LlamaCheckpointLayout"/>).
 /// </summary>
-public sealed class LlamaForCausalLM : nn.Module<Tensor, Tensor>, IAdaptableComponent, ISequencePrefixSite
+public sealed class LlamaForCausalLM : nn.Module<Tensor, Tensor>, IAdaptableComponent, ISequencePrefixSite, IHuggingFaceLayout
 {
     private readonly LlamaModel model;
     private readonly AdaptableLinear lm_head;
@@ -43,6 +46,14 @@ public sealed class LlamaForCausalLM : nn.Module<Tensor, Tensor>, IAdaptableComp
     public IReadOnlyList<IAttentionInputSite> AttentionInputSites => ComponentSites.AttentionInput(this);
 
     public ISequencePrefixSite? SequencePrefix => this;
+
+    public IReadOnlyList<string> KeyPrefixes => LlamaCheckpointLayout.KeyPrefixes;
+
+    public IReadOnlyList<string> UnusedKeys => LlamaCheckpointLayout.UnusedKeys;
+
+    public IReadOnlyList<string> CheckConfig(JsonElement config) => LlamaCheckpointLayout.CheckConfig(config, _options);
+
+    public IReadOnlyDictionary<string, string> TiedKeys(JsonElement config) => LlamaCheckpointLayout.TiedKeys(config);
 
     public void Attach(string adapterName, ISequencePrefix prefix)
     {

@@ -9,9 +9,10 @@ namespace Pipeline.Plugins.Adapters.Lora;
 /// <summary>
 /// The LoRA delta of one projection, <c>delta(x) = (alpha / r) * B(A(dropout(x)))</c>, with PEFT's parameter
 /// names and shapes: <c>lora_A.weight</c> is <c>r x InFeatures</c>, <c>lora_B.weight</c> is <c>OutFeatures x r</c>.
-/// A starts Kaiming-uniform (a = sqrt 5) and B at zero, so a fresh delta is exactly zero.
+/// A starts Kaiming-uniform (a = sqrt 5) and B at zero, so a fresh delta is exactly zero. As an
+/// <see cref="ILowRankLinearDelta"/> it can be exported in PEFT's LoRA format.
 /// </summary>
-public sealed class LoraDelta : nn.Module<Tensor, Tensor>, IMergeableLinearDelta
+public sealed class LoraDelta : nn.Module<Tensor, Tensor>, ILowRankLinearDelta
 {
     [ComponentName(Name = "lora_A")]
     private readonly Linear _down;
@@ -34,6 +35,7 @@ public sealed class LoraDelta : nn.Module<Tensor, Tensor>, IMergeableLinearDelta
     {
         Rank = rank;
         Scale = scale;
+        Dropout = dropout;
         _down = nn.Linear(inFeatures, rank, hasBias: false, device: device);
         _up = nn.Linear(rank, outFeatures, hasBias: false, device: device);
         _dropout = nn.Dropout(dropout);
@@ -54,11 +56,18 @@ public sealed class LoraDelta : nn.Module<Tensor, Tensor>, IMergeableLinearDelta
     /// <summary>The factor <c>alpha / r</c>.</summary>
     public double Scale { get; }
 
+    /// <summary>Dropout probability on the delta's input (training mode only).</summary>
+    public double Dropout { get; }
+
     /// <summary>A, <c>r x InFeatures</c> (state-dict key <c>lora_A.weight</c>).</summary>
     public Parameter A => _down.weight!;
 
     /// <summary>B, <c>OutFeatures x r</c> (state-dict key <c>lora_B.weight</c>).</summary>
     public Parameter B => _up.weight!;
+
+    Tensor ILowRankLinearDelta.A => A;
+
+    Tensor ILowRankLinearDelta.B => B;
 
     /// <inheritdoc />
     public override Tensor forward(Tensor input)

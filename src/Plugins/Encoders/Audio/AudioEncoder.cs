@@ -1,4 +1,6 @@
+using System.Text.Json;
 using Pipeline.Contracts.Encoders;
+using Pipeline.Contracts.Interop;
 using Pipeline.Contracts.Media;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -11,9 +13,10 @@ namespace Pipeline.Plugins.Encoders.Audio;
 /// (<c>layers.{i}.self_attn.{q,k,v,out}_proj</c>, <c>layers.{i}.fc{1,2}</c>) and its attention inputs
 /// (<c>layers.{i}.attn_input</c>); it has no gated feed-forward network and no sequence prefix. Position 0, the
 /// routing position of attention-input adapters, is the learned class token with <c>class_token: true</c>, otherwise the
-/// first frame (Whisper has no [CLS]).
+/// first frame (Whisper has no [CLS]). It loads Hugging Face
+/// Whisper encoders (<see cref="WhisperCheckpointLayout"/>); the class token has no Whisper counterpart.
 /// </summary>
-public sealed class AudioEncoder : Common.TransformerEncoderComponent
+public sealed class AudioEncoder : Common.TransformerEncoderComponent, IHuggingFaceLayout
 {
     private readonly AudioEncoderOptions _options;
 
@@ -26,6 +29,18 @@ public sealed class AudioEncoder : Common.TransformerEncoderComponent
 
     /// <inheritdoc />
     public override string Modality => "audio";
+
+    /// <inheritdoc />
+    public IReadOnlyList<string> KeyPrefixes => WhisperCheckpointLayout.KeyPrefixes;
+
+    /// <inheritdoc />
+    public IReadOnlyList<string> UnusedKeys => WhisperCheckpointLayout.UnusedKeys;
+
+    /// <inheritdoc />
+    public IReadOnlyList<string> CheckConfig(JsonElement config) => WhisperCheckpointLayout.CheckConfig(config, _options);
+
+    /// <inheritdoc />
+    public IReadOnlyDictionary<string, string> TiedKeys(JsonElement config) => new Dictionary<string, string>();
 
     /// <summary>
     /// Checks each clip's sample rate, pads it with zeros or cuts it to <c>clip_seconds</c>, and returns

@@ -1,4 +1,6 @@
+using System.Text.Json;
 using Pipeline.Contracts.Encoders;
+using Pipeline.Contracts.Interop;
 using Pipeline.Contracts.Media;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -10,8 +12,9 @@ namespace Pipeline.Plugins.Encoders.Vision;
 /// <see cref="ClipVisionTransformer"/>. Adapters can target its six projections per block
 /// (<c>encoder.layers.{i}.self_attn.{q,k,v,out}_proj</c>, <c>encoder.layers.{i}.mlp.fc{1,2}</c>) and its
 /// attention inputs (<c>encoder.layers.{i}.attn_input</c>); it has no gated feed-forward network and no sequence prefix.
+/// It loads Hugging Face CLIP vision towers (<see cref="ClipCheckpointLayout"/>).
 /// </summary>
-public sealed class VisionEncoder : Common.TransformerEncoderComponent
+public sealed class VisionEncoder : Common.TransformerEncoderComponent, IHuggingFaceLayout
 {
     private readonly VisionEncoderOptions _options;
 
@@ -24,6 +27,18 @@ public sealed class VisionEncoder : Common.TransformerEncoderComponent
 
     /// <inheritdoc />
     public override string Modality => "image";
+
+    /// <inheritdoc />
+    public IReadOnlyList<string> KeyPrefixes => ClipCheckpointLayout.KeyPrefixes;
+
+    /// <inheritdoc />
+    public IReadOnlyList<string> UnusedKeys => ClipCheckpointLayout.UnusedKeys;
+
+    /// <inheritdoc />
+    public IReadOnlyList<string> CheckConfig(JsonElement config) => ClipCheckpointLayout.CheckConfig(config, _options);
+
+    /// <inheritdoc />
+    public IReadOnlyDictionary<string, string> TiedKeys(JsonElement config) => new Dictionary<string, string>();
 
     /// <summary>
     /// Resizes every image to <c>image_size x image_size</c> (bilinear, antialiased when shrinking, no crop), then

@@ -1,0 +1,71 @@
+using System.Text.Json.Nodes;
+using Pipeline.Host.Modules.Llama;
+using Pipeline.Host.Pipelines;
+using Pipeline.Host.Safetensors;
+using Pipeline.Host.Training;
+
+namespace Pipeline.Host.Interop;
+
+/// <summary>
+/// Folds every adapter on the decoder into its base weights (<see cref="Contracts.Adapters.IAdapter.Merge"/>) and
+/// writes the decoder as a Hugging Face <c>LlamaForCausalLM</c> directory, which <c>transformers</c> and
+/// <c>model.weights.llm</c> both load. Encoders and projectors have no place in that layout and are left out.
+/// </summary>
+public static class MergedLlamaExporter
+{
+    /// <summary>Writes the merged decoder into <paramref name="directory"/>; returns the files written. The model is unmerged again afterwards.</summary>
+    /// <param name="built">The model, its trained weights loaded.</param>
+    /// <param name="pluginOf">The plugin name of an adapter, for messages.</param>
+    /// <param name="pretrainedConfig">The <c>config.json</c> section the decoder started from (<see cref="PretrainedConfig"/>), or <c>null</c>.</param>
+    /// <param name="directory">The export directory.</param>
+    /// <param name="log">Receives notes about what is left out.</param>
+    /// <param name="floatType">The stored element type.</param>
+    /// <param name="maxShardBytes">The shard size limit.</param>
+    /// <exception cref="Config.Binding.ConfigException">An adapter on the decoder cannot merge (an <c>--format</c> error naming it).</exception>
+    public static IReadOnlyList<string> Write(BuiltModel built, Func<string, string> pluginOf, JsonObject? pretrainedConfig, string directory,
+        Action<string> log, SafetensorsDType floatType = SafetensorsDType.F32, long maxShardBytes = HuggingFaceCheckpointWriter.DefaultMaxShardBytes)
+    {
+        bool OnDecoder(string adapter) =>
+            built.Adapters.First(a => a.Name == adapter).AttachedSites.Any(s => s.StartsWith("llm:", StringComparison.Ordinal))
+            || AdapterKeys.Of(built, adapter).Any(k => k.StartsWith("llm.", StringComparison.Ordinal));
+
+        var onDecoder = built.Adapters.Where(a => OnDecoder(a.Name)).ToList();
+        var unmergeable = onDecoder.FirstOrDefault(a => !a.CanMerge);
+        if (unmergeable is not null)
+            throw ExportUsage.Error("--format",
+                $"adapter '{unmergeable.Name}' (plugin {pluginOf(unmergeable.Name)}) cannot be merged into the decoder's weights: its plugin reports " +
+                "that its output is not a fixed weight delta on each projection (CanMerge is false, as for token-routed experts, gates and " +
+                "learned prefixes, which depend on the input); export it with --format adapters");
+        foreach (var adapter in built.Adapters.Except(onDecoder))
+            log($"adapter '{adapter.Name}' adapts only encoders; a merged export holds the decoder alone, so it is left out");
+        foreach (var adapter in onDecoder.Where(a => a.AttachedSites.Any(s => !s.StartsWith("llm:", StringComparison.Ordinal))))
+            log($"adapter '{adapter.Name}' also adapts encoders; only its decoder deltas are in the merged export");
+
+        var merged = new List<Contracts.Adapters.IAdapter>();
+        try
+        {
+            foreach (var adapter in onDecoder)
+            {
+                FinalizerFence.Run(() => { adapter.Merge(); return 0; });
+                merged.Add(adapter);
+            }
+            var config = LlamaConfigJson.Create(built.Model.Llm.Options, HuggingFaceCheckpointWriter.TorchDtype(floatType), pretrainedConfig);
+            return HuggingFaceCheckpointWriter.Write(built, PretrainedWeights.Llm, directory, config, floatType, maxShardBytes);
+        }
+        finally
+        {
+            foreach (var adapter in merged) FinalizerFence.Run(() => { adapter.Unmerge(); return 0; });
+        }
+    }
+
+    /// <summary>
+    /// The decoder's section of the <c>config.json</c> of <c>model.weights.llm</c>, if any, so token ids and the
+    /// context length carry over into the merged export.
+    /// </summary>
+    public static JsonObject? PretrainedConfig(PipelineDefinition definition)
+    {
+        if (!definition.Config.Model.Weights.TryGetValue(PretrainedWeights.Llm, out var weights)) return null;
+        using var document = HuggingFaceCheckpointLoader.ReadConfig(definition.Resolve(weights.Path));
+        return JsonNode.Parse(LlamaCheckpointLayout.Section(document.RootElement).GetRawText()) as JsonObject;
+    }
+}

@@ -1,0 +1,71 @@
+using Pipeline.Host.Checkpoints;
+using Pipeline.Host.Pipelines;
+using static TorchSharp.torch;
+
+namespace Pipeline.Host.Interop;
+
+/// <summary>
+/// <c>pipeline export</c>'s work: builds the model the YAML declares (pretrained weights included), loads a training
+/// checkpoint's trained weights into it, and writes the requested format.
+/// </summary>
+public static class ModelExport
+{
+    /// <summary>Exports and returns the files or directories written.</summary>
+    /// <exception cref="Config.Binding.ConfigException">A command-line choice the model cannot satisfy (exit code 2).</exception>
+    public static IReadOnlyList<string> Run(PipelineDefinition definition, ExportOptions options, Action<string> log)
+    {
+        string output = Path.GetFullPath(options.OutputDirectory);
+        if (File.Exists(output) || (Directory.Exists(output) && Directory.EnumerateFileSystemEntries(output).Any()))
+            throw ExportUsage.Error("--out", $"'{output}' exists and is not an empty directory; export into a new or empty one");
+        if (options.Format == ExportFormat.Merged && options.Adapter is not null)
+            throw ExportUsage.Error("--adapter", "does not apply to --format merged, which merges every adapter on the decoder");
+        IReadOnlyList<string> selected = options.Format == ExportFormat.Merged ? [] : Selected(definition, options);
+        string checkpoint = CheckpointLocation.Resolve(options.Checkpoint ?? definition.OutputDirectory);
+
+        // The same vocabulary as training: the YAML's, the pretrained decoder's, or else the tokenizer's.
+        int vocabulary = definition.Config.Model.Llm.VocabSize > 0 || PretrainedWeights.LlmVocabularySize(definition) is not null
+            ? 1
+            : DataFactory.Load(definition).Tokenizer.VocabularySize;
+        using var built = ModelFactory.Build(definition, vocabulary, CPU);
+        built.Model.eval();
+        foreach (string line in built.LoadedWeights.SelectMany(r => r.Describe())) log(line);
+        var loaded = CheckpointWeights.Load(built, checkpoint);
+        log($"checkpoint '{checkpoint}': {loaded.Count} trained tensors loaded");
+
+        var written = options.Format switch
+        {
+            ExportFormat.Peft => Peft(built, definition, selected[0], options, output),
+            ExportFormat.Adapters => PipelineAdapterExporter.Write(built, definition, selected, output, options.FloatType),
+            _ => MergedLlamaExporter.Write(built, PluginOf(definition), MergedLlamaExporter.PretrainedConfig(definition), output, log,
+                options.FloatType, options.MaxShardBytes),
+        };
+        foreach (string path in written) log($"wrote {path}");
+        return written;
+    }
+
+    private static IReadOnlyList<string> Peft(BuiltModel built, PipelineDefinition definition, string adapterName, ExportOptions options, string output)
+    {
+        var adapter = built.Adapters.First(a => a.Name == adapterName);
+        string plugin = PluginOf(definition)(adapter.Name);
+        string? BaseModel(string component) =>
+            options.BaseModel
+            ?? (definition.Config.Model.Weights.TryGetValue(component, out var weights) ? definition.Resolve(weights.Path) : null);
+        return PeftLoraExporter.Write(built, adapter, plugin, output, BaseModel, options.FloatType);
+    }
+
+    private static Func<string, string> PluginOf(PipelineDefinition definition) =>
+        adapter => definition.Adapters.First(a => a.InstanceName == adapter).PluginName;
+
+    // Checked before the model is built, from the YAML's adapter names.
+    private static IReadOnlyList<string> Selected(PipelineDefinition definition, ExportOptions options)
+    {
+        var names = definition.Adapters.Select(a => a.InstanceName).ToList();
+        if (names.Count == 0) throw ExportUsage.Error("--format", "the model has no adapters to export; add them under model.adapters, or use --format merged");
+        if (options.Adapter is not null && !names.Contains(options.Adapter))
+            throw ExportUsage.Error("--adapter", $"no adapter '{options.Adapter}'; the model has: {string.Join(", ", names)}");
+        if (options.Adapter is not null) return [options.Adapter];
+        if (options.Format == ExportFormat.Peft && names.Count > 1)
+            throw ExportUsage.Error("--adapter", $"the model has {names.Count} adapters ({string.Join(", ", names)}); name the one to write in PEFT's format");
+        return names;
+    }
+}
