@@ -6,14 +6,15 @@ namespace Pipeline.Bench.MoleDispatch;
 /// <param name="Width">Model width C.</param>
 /// <param name="Hidden">Feed-forward width.</param>
 /// <param name="Rank">LoRA and expert rank r.</param>
-/// <param name="Rounds">Measurement rounds; every case is timed once per round, in turn, and the median round is reported.</param>
+/// <param name="Rounds">Measurement rounds; every case is timed once per round, in turn.</param>
 /// <param name="Steps">Steps per case and round.</param>
-internal sealed record BenchSizes(int Batch, int Length, int Width, int Hidden, int Rank, int Rounds, int Steps)
+/// <param name="Threads">libtorch intra-op threads; 0 keeps libtorch's default (one per core).</param>
+internal sealed record BenchSizes(int Batch, int Length, int Width, int Hidden, int Rank, int Rounds, int Steps, int Threads)
 {
     /// <summary>Reads <c>--batch 4 --length 256 ...</c>, keeping the default of every size not given.</summary>
     public static BenchSizes Parse(string[] args)
     {
-        var sizes = new BenchSizes(Batch: 4, Length: 256, Width: 256, Hidden: 688, Rank: 16, Rounds: 5, Steps: 4);
+        var sizes = new BenchSizes(Batch: 4, Length: 256, Width: 256, Hidden: 688, Rank: 16, Rounds: 15, Steps: 2, Threads: 0);
         for (int i = 0; i + 1 < args.Length; i += 2)
         {
             int value = int.Parse(args[i + 1], System.Globalization.CultureInfo.InvariantCulture);
@@ -26,7 +27,8 @@ internal sealed record BenchSizes(int Batch, int Length, int Width, int Hidden, 
                 "--rank" => sizes with { Rank = value },
                 "--rounds" => sizes with { Rounds = value },
                 "--steps" => sizes with { Steps = value },
-                _ => throw new ArgumentException($"unknown option '{args[i]}'; use --batch, --length, --width, --hidden, --rank, --rounds, --steps"),
+                "--threads" => sizes with { Threads = value },
+                _ => throw new ArgumentException($"unknown option '{args[i]}'; use --batch, --length, --width, --hidden, --rank, --rounds, --steps, --threads"),
             };
         }
         return sizes;

@@ -79,11 +79,11 @@ public sealed class MoleAdapterFactory : IAdapterFactory
     }
 
     /// <summary>The name the load-balancing loss is reported under: <c>&lt;adapter&gt;.load_balance</c> for the LLM, with the component appended otherwise.</summary>
-    public static string BalanceLossName(string adapterName, string component) =>
+    private static string BalanceLossName(string adapterName, string component) =>
         component == "llm" ? $"{adapterName}.load_balance" : $"{adapterName}.load_balance.{component}";
 
     /// <summary>Every gated feed-forward block of <paramref name="component"/>, keyed by its module path.</summary>
-    public static IReadOnlyDictionary<string, IFeedForwardSite> FeedForwardBlocks(IAdaptableComponent component) =>
+    private static IReadOnlyDictionary<string, IFeedForwardSite> FeedForwardBlocks(IAdaptableComponent component) =>
         component.Module.named_modules().Where(m => m.module is IFeedForwardSite)
             .ToDictionary(m => m.name, m => (IFeedForwardSite)m.module);
 
