@@ -35,10 +35,10 @@ public sealed class ParameterCountTable
     public static ParameterCountTable Create(ParameterInventory inventory, IReadOnlyList<StageConfig> stages,
         IReadOnlyList<string> encoderNames, IReadOnlyList<string> adapterNames)
     {
-        var parts = new Dictionary<string, List<(string Name, long Count)>>();
+        var parts = new Dictionary<(string Kind, string Name, string Component), List<(string Name, long Count)>>();
         foreach (var (name, parameter) in inventory.All)
         {
-            string key = PartOf(inventory, name);
+            var key = PartOf(inventory, name);
             if (!parts.TryGetValue(key, out var members)) parts[key] = members = [];
             members.Add((name, parameter.numel()));
         }
@@ -48,18 +48,20 @@ public sealed class ParameterCountTable
             return new ParameterCountRow(label, list.Sum(m => m.Count),
                 stages.Select(s => list.Where(m => inventory.IsTrainableIn(m.Name, s.Trainable)).Sum(m => m.Count)).ToList(), detail);
         }
-        IEnumerable<(string, long)> Part(string key) => parts.GetValueOrDefault(key) ?? [];
+        IEnumerable<(string, long)> Part(string kind, string partName, string component) =>
+            parts.GetValueOrDefault((kind, partName, component)) ?? [];
 
-        var rows = new List<ParameterCountRow> { Row("llm", Part("llm")) };
-        rows.AddRange(encoderNames.Select(e => Row($"encoder {e}", Part($"encoder {e}"))));
-        rows.AddRange(encoderNames.Select(e => Row($"projector {e}", Part($"projector {e}"))));
+        var rows = new List<ParameterCountRow> { Row("llm", Part(LlmPart, "llm", "llm")) };
+        rows.AddRange(encoderNames.Select(e => Row($"encoder {e}", Part(EncoderPart, e, e))));
+        rows.AddRange(encoderNames.Select(e => Row($"projector {e}", Part(ProjectorPart, e, e))));
         var components = new[] { "llm" }.Concat(encoderNames).ToList();
-        foreach (string adapter in adapterNames.Concat(parts.Keys.Where(k => k.StartsWith("adapter ", StringComparison.Ordinal))
-                     .Select(k => k.Split(' ')[1]).Distinct().Except(adapterNames)))
+        var adapters = adapterNames.Concat(parts.Keys.Where(k => k.Kind == AdapterPart).Select(k => k.Name)).Distinct().ToList();
+        foreach (string adapter in adapters)
         {
-            var shares = components.Where(c => parts.ContainsKey($"adapter {adapter} {c}")).ToList();
-            rows.Add(Row($"adapter {adapter}", shares.SelectMany(c => Part($"adapter {adapter} {c}"))));
-            rows.AddRange(shares.Select(c => Row($"in {c}", Part($"adapter {adapter} {c}"), detail: true)));
+            var shares = components.Concat(parts.Keys.Where(k => k.Kind == AdapterPart && k.Name == adapter).Select(k => k.Component))
+                .Distinct().Where(c => parts.ContainsKey((AdapterPart, adapter, c))).ToList();
+            rows.Add(Row($"adapter {adapter}", shares.SelectMany(c => Part(AdapterPart, adapter, c))));
+            rows.AddRange(shares.Select(c => Row($"in {c}", Part(AdapterPart, adapter, c), detail: true)));
         }
         rows.Add(Row("total", inventory.All.Select(p => (p.Name, p.Parameter.numel()))));
         return new ParameterCountTable(stages, rows);
@@ -90,15 +92,18 @@ public sealed class ParameterCountTable
     /// <summary>A count with thousands separators, independent of the machine's culture (<c>3,781,296</c>).</summary>
     public static string Format(long count) => count.ToString("N0", CultureInfo.InvariantCulture);
 
-    private static string PartOf(ParameterInventory inventory, string name)
+    private const string LlmPart = "llm", EncoderPart = "encoder", ProjectorPart = "projector", AdapterPart = "adapter";
+
+    /// <summary>The row a parameter counts in: its kind, the name of what it belongs to, and its component.</summary>
+    private static (string Kind, string Name, string Component) PartOf(ParameterInventory inventory, string name)
     {
         string component = ParameterInventory.ComponentOf(name);
-        if (inventory.IsAdapter(name)) return $"adapter {inventory.AdapterOf(name) ?? "(unnamed)"} {component}";
+        if (inventory.IsAdapter(name)) return (AdapterPart, inventory.AdapterOf(name) ?? "(unnamed)", component);
         return component switch
         {
-            "llm" => "llm",
-            "projectors" => $"projector {name.Split('.')[1]}",
-            _ => $"encoder {component}",
+            "llm" => (LlmPart, "llm", "llm"),
+            "projectors" => (ProjectorPart, name.Split('.')[1], name.Split('.')[1]),
+            _ => (EncoderPart, component, component),
         };
     }
 }
