@@ -4,6 +4,7 @@ using Pipeline.Contracts.Interop;
 using Pipeline.Host.IO;
 using Pipeline.Host.Pipelines;
 using Pipeline.Host.Safetensors;
+using Pipeline.Host.Training;
 using static TorchSharp.torch;
 
 namespace Pipeline.Host.Interop;
@@ -44,8 +45,12 @@ public static class HuggingFaceCheckpointWriter
         string configPath = Path.Combine(directory, HuggingFaceCheckpointLoader.ConfigFileName);
         string json = config.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
         TransientFileRetry.Default.Execute(() => File.WriteAllText(configPath, json + "\n"));
-        using var noGrad = no_grad();
-        var written = TransientFileRetry.Default.Execute(() => SafetensorsCheckpoint.Write(directory, tensors, maxShardBytes, floatType: floatType));
+        // The writer converts each tensor before writing it: keep finalizers away from those native calls.
+        var written = FinalizerFence.Run(() =>
+        {
+            using var noGrad = no_grad();
+            return TransientFileRetry.Default.Execute(() => SafetensorsCheckpoint.Write(directory, tensors, maxShardBytes, floatType: floatType));
+        });
         return [configPath, .. written];
     }
 }

@@ -4,6 +4,7 @@ using Pipeline.Contracts.Adapters;
 using Pipeline.Host.IO;
 using Pipeline.Host.Pipelines;
 using Pipeline.Host.Safetensors;
+using Pipeline.Host.Training;
 using static TorchSharp.torch;
 
 namespace Pipeline.Host.Interop;
@@ -59,9 +60,13 @@ public static class PeftLoraExporter
             Directory.CreateDirectory(target);
             string json = config.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
             TransientFileRetry.Default.Execute(() => File.WriteAllText(Path.Combine(target, ConfigFileName), json + "\n"));
-            using (no_grad())
+            FinalizerFence.Run(() =>
+            {
+                using var noGrad = no_grad();
                 TransientFileRetry.Default.Execute(() => SafetensorsWriter.Write(Path.Combine(target, WeightsFileName), tensors, floatType,
                     new Dictionary<string, string> { ["format"] = "pt" }));
+                return 0;
+            });
             written.Add(target);
         }
         return written;

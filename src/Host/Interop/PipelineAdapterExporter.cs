@@ -74,9 +74,13 @@ public static class PipelineAdapterExporter
         string weightsPath = Path.Combine(directory, WeightsFileName);
         string json = manifest.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
         TransientFileRetry.Default.Execute(() => File.WriteAllText(manifestPath, json + "\n"));
-        using (no_grad())
+        FinalizerFence.Run(() =>
+        {
+            using var noGrad = no_grad();
             TransientFileRetry.Default.Execute(() => SafetensorsWriter.Write(weightsPath, tensors, floatType,
                 new Dictionary<string, string> { ["format"] = "pt" }));
+            return 0;
+        });
         return [manifestPath, weightsPath];
     }
 
