@@ -34,7 +34,7 @@ public static class PipelineRunner
         if (tokenizer is WordTokenizer words) words.Save(Path.Combine(output, "tokenizer.words.json"));
 
         using var built = ModelFactory.Build(definition, tokenizer.VocabularySize, device);
-        resumePoint?.LoadWeights(built.Model);
+        if (resumePoint is not null) log($"loaded {resumePoint.LoadWeights(built.Model).Loaded.Count} trained tensors from {resumePoint.Name}");
         using var metrics = new MetricsWriter(metricsPath);
         var session = new TrainingSession
         {
