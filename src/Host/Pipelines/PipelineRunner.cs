@@ -46,7 +46,7 @@ public static class PipelineRunner
         if (tokenizer is WordTokenizer words) words.Save(Path.Combine(output, "tokenizer.words.json"));
 
         foreach (string line in built.LoadedWeights.SelectMany(r => r.Describe())) log(line);
-        resumePoint?.LoadWeights(built.Model);
+        if (resumePoint is not null) log($"loaded {resumePoint.LoadWeights(built.Model).Loaded.Count} trained tensors from {resumePoint.Name}");
         using var metrics = new MetricsWriter(metricsPath);
         // A resumed run's metrics file already holds the data records, ahead of the checkpoint's position.
         if (resumePoint is null) foreach (var record in report.MetricsRecords()) metrics.Write(record);

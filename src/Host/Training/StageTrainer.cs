@@ -156,11 +156,13 @@ public sealed class StageTrainer
                 if ((step + 1) % session.LogEvery == 0 || last)
                 {
                     double seconds = Math.Max(1e-9, clock.Elapsed.TotalSeconds);
-                    var record = new Dictionary<string, object> { ["kind"] = "train", ["stage"] = stage.Name, ["step"] = step + 1 };
-                    if (progress.StepsSinceLog > 0) record["loss"] = progress.LossSinceLog / progress.StepsSinceLog;
-                    record["grad_norm"] = double.IsFinite(result.GradientNorm) ? result.GradientNorm : 0.0;
-                    record["tokens_per_second"] = progress.TokensSinceLog / seconds;
-                    record["skipped_steps"] = progress.SkippedSteps;
+                    var record = new Dictionary<string, object>
+                    {
+                        ["kind"] = "train", ["stage"] = stage.Name, ["step"] = step + 1, ["loss"] = progress.LossSinceLog / progress.StepsSinceLog,
+                        ["grad_norm"] = double.IsFinite(result.GradientNorm) ? result.GradientNorm : 0.0, ["tokens_per_second"] = progress.TokensSinceLog / seconds,
+                        ["skipped_steps"] = progress.SkippedSteps,
+                    };
+                    if (progress.StepsSinceLog == 0) record.Remove("loss"); // every step since the last record was skipped
                     foreach (var info in groupInfo) record[$"lr_{info.Name}"] = schedule.LearningRate(info.Name, step);
                     foreach (var (name, value) in schedule.Metrics) record[name] = value;
                     session.Metrics.Write(record);
