@@ -74,18 +74,21 @@ public static class FailingPlugins
         public void Unmerge() => throw new NotSupportedException();
     }
 
-    /// <summary>Builds the encoder of <paramref name="inner"/> but makes its <c>Encode</c> throw, or throws from <c>Create</c> itself.</summary>
-    public sealed class ExplodingEncoderFactory(IEncoderFactory inner, bool throwWhileBuilding) : IEncoderFactory
+    /// <summary>Where <see cref="ExplodingEncoderFactory"/>'s encoder fails.</summary>
+    public enum EncoderStep { Create, Collate, Encode }
+
+    /// <summary>Builds the encoder of <paramref name="inner"/> but makes one step throw.</summary>
+    public sealed class ExplodingEncoderFactory(IEncoderFactory inner, EncoderStep failing) : IEncoderFactory
     {
         public Type OptionsType => inner.OptionsType;
 
         public string Description => "fails on purpose";
 
         public IEncoder Create(object options, EncoderBuildContext context) =>
-            throwWhileBuilding ? throw new InvalidOperationException(Failure) : new ExplodingEncoder(inner.Create(options, context));
+            failing == EncoderStep.Create ? throw new InvalidOperationException(Failure) : new ExplodingEncoder(inner.Create(options, context), failing);
     }
 
-    private sealed class ExplodingEncoder(IEncoder inner) : IEncoder
+    private sealed class ExplodingEncoder(IEncoder inner, EncoderStep failing) : IEncoder
     {
         public string Name => inner.Name;
 
@@ -105,9 +108,10 @@ public static class FailingPlugins
 
         public int TokenCount => inner.TokenCount;
 
-        public Tensor Collate(IReadOnlyList<MediaItem> items, Device device) => inner.Collate(items, device);
+        public Tensor Collate(IReadOnlyList<MediaItem> items, Device device) =>
+            failing == EncoderStep.Collate ? throw new NotSupportedException(Failure) : inner.Collate(items, device);
 
-        public Tensor Encode(Tensor batch) => throw new InvalidOperationException(Failure);
+        public Tensor Encode(Tensor batch) => failing == EncoderStep.Encode ? throw new InvalidOperationException(Failure) : inner.Encode(batch);
 
         public void Dispose() => inner.Dispose();
     }

@@ -67,7 +67,7 @@ public sealed class PluginFailureTests
     {
         using var pipeline = new TinyPipeline();
         var definition = WithPlugins(pipeline, new ExplodingAdapterFactory(Site.LlmLinear),
-            vision: vision => new ExplodingEncoderFactory(vision, throwWhileBuilding: false));
+            vision: vision => new ExplodingEncoderFactory(vision, EncoderStep.Encode));
 
         var act = () => PipelineRunner.Train(definition, _ => { });
 
@@ -75,11 +75,24 @@ public sealed class PluginFailureTests
     }
 
     [Fact]
+    public void An_encoder_whose_collate_fails_other_than_with_bad_data_is_a_plugin_failure_before_training()
+    {
+        using var pipeline = new TinyPipeline();
+        var definition = WithPlugins(pipeline, new ExplodingAdapterFactory(Site.LlmLinear),
+            vision: vision => new ExplodingEncoderFactory(vision, EncoderStep.Collate));
+
+        var act = () => PipelineRunner.Train(definition, _ => { });
+
+        act.Should().Throw<PluginFailureException>().WithMessage($"encoder plugin 'broken-vision' failed while collating media: {Failure}");
+        Directory.Exists(pipeline.OutputDirectory).Should().BeFalse();
+    }
+
+    [Fact]
     public void Plugins_that_throw_while_being_built_fail_before_the_output_directory_is_created()
     {
         using var pipeline = new TinyPipeline();
         var brokenEncoder = WithPlugins(pipeline, new ExplodingAdapterFactory(Site.LlmLinear),
-            vision: vision => new ExplodingEncoderFactory(vision, throwWhileBuilding: true));
+            vision: vision => new ExplodingEncoderFactory(vision, EncoderStep.Create));
         var brokenAdapter = WithPlugins(pipeline, new ExplodingAdapterFactory(Site.ThrowWhileAttaching));
 
         var encoder = () => PipelineRunner.Train(brokenEncoder, _ => { });
