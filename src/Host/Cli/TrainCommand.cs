@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Pipeline.Host.Cli.Progress;
 using Pipeline.Host.Pipelines;
 
 namespace Pipeline.Host.Cli;
@@ -11,17 +12,18 @@ public static class TrainCommand
         var file = CommonOptions.ConfigFile();
         var set = CommonOptions.Set();
         var plugins = CommonOptions.Plugins();
-        var command = new Command("train", "Train the pipeline a YAML file declares, stage by stage; metrics go to run.output_dir.") { file, set, plugins };
+        var plain = ProgressOptions.Plain();
+        var command = new Command("train",
+            "Train the pipeline a YAML file declares, stage by stage; metrics.jsonl and summary.json go to run.output_dir.")
+        {
+            file, set, plugins, plain,
+        };
         command.SetAction(parse => CommandErrors.Run(() =>
         {
             var definition = PipelineLoader.Load(parse.GetValue(file)!, parse.GetValue(set) ?? [], parse.GetValue(plugins) ?? []);
-            var result = PipelineRunner.Train(definition, line => Console.WriteLine(line));
-            foreach (var stage in result.Stages.Where(s => s.Evaluation is not null))
-            {
-                var evaluation = stage.Evaluation!;
-                Console.WriteLine($"{stage.Stage}: held-out accuracy {evaluation.Accuracy:P1} over {evaluation.Samples} samples (" +
-                    string.Join(", ", evaluation.AccuracyByCategory.Select(kv => $"{kv.Key} {kv.Value:P1}")) + ")");
-            }
+            var reporter = TrainingReporters.Create(parse.GetValue(plain), definition.Config.Run.LogEvery);
+            var result = reporter.Run(() => PipelineRunner.Train(definition, reporter));
+            reporter.RunFinished(result.Stages);
             return 0;
         }, Console.Error));
         return command;

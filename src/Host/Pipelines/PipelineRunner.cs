@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using Pipeline.Contracts.Schedulers;
 using Pipeline.Host.Data;
+using Pipeline.Host.Reporting;
 using Pipeline.Host.Training;
 using static TorchSharp.torch;
 
@@ -10,8 +11,13 @@ namespace Pipeline.Host.Pipelines;
 /// <summary>Runs a loaded pipeline: data, model, then every stage in order; metrics go to the output directory.</summary>
 public static class PipelineRunner
 {
-    public static RunResult Train(PipelineDefinition definition, Action<string> log)
+    /// <summary>Trains with plain progress lines (a line every <c>run.log_every</c> steps) sent to <paramref name="log"/>.</summary>
+    public static RunResult Train(PipelineDefinition definition, Action<string> log) =>
+        Train(definition, new PlainTrainingReporter(log, definition.Config.Run.LogEvery));
+
+    public static RunResult Train(PipelineDefinition definition, ITrainingReporter reporter)
     {
+        Action<string> log = reporter.Message;
         var clock = Stopwatch.StartNew();
         var config = definition.Config;
         if (config.Run.Threads > 0) set_num_threads(config.Run.Threads);
@@ -34,6 +40,7 @@ public static class PipelineRunner
             Collator = new BatchCollator(tokenizer, built.Model, built.Model.Llm.Options.MaxSequenceLength),
             EvalBatchSize = config.Data.EvalBatchSize, LogEvery = Math.Max(1, config.Run.LogEvery), Metrics = metrics,
             CreateSchedule = (selection, context) => CreateSchedule(definition, selection, context), Log = log,
+            StageStarted = reporter.StageStarted, StepCompleted = reporter.StepCompleted,
         };
         var summaries = new List<StageSummary>();
         var trainer = new StageTrainer(session);

@@ -28,6 +28,9 @@ public sealed class TrainingSession
     /// <summary>Builds the schedule plugin a selection names (used for stage schedules and for schedules that wrap another).</summary>
     public required Func<PluginSelection, SchedulerBuildContext, ILearningRateSchedule> CreateSchedule { get; init; }
 
+    /// <summary>Called before a stage's first optimizer step (progress displays).</summary>
+    public Action<StageStart>? StageStarted { get; init; }
+
     /// <summary>Called after every optimizer step, outside the step's dispose scope (progress displays, tests).</summary>
     public Action<StepReport>? StepCompleted { get; init; }
 
