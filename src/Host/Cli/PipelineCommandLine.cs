@@ -11,5 +11,6 @@ public static class PipelineCommandLine
             TrainCommand.Create(),
             ValidateCommand.Create(),
             PluginsCommand.Create(),
+            PlotCommand.Create(),
         };
 }

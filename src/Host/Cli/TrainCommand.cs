@@ -14,7 +14,7 @@ public static class TrainCommand
         var plugins = CommonOptions.Plugins();
         var plain = ProgressOptions.Plain();
         var command = new Command("train",
-            "Train the pipeline a YAML file declares, stage by stage; metrics.jsonl and summary.json go to run.output_dir.")
+            "Train the pipeline a YAML file declares, stage by stage; metrics.jsonl, summary.json and PNG charts go to run.output_dir.")
         {
             file, set, plugins, plain,
         };
@@ -24,6 +24,7 @@ public static class TrainCommand
             var reporter = TrainingReporters.Create(parse.GetValue(plain), definition.Config.Run.LogEvery);
             var result = reporter.Run(() => PipelineRunner.Train(definition, reporter));
             reporter.RunFinished(result.Stages);
+            PlotCommand.WriteAfterTraining(result.OutputDirectory, reporter.Message);
             return 0;
         }, Console.Error));
         return command;
