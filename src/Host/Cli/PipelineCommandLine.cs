@@ -11,6 +11,7 @@ public static class PipelineCommandLine
             TrainCommand.Create(),
             ValidateCommand.Create(),
             PluginsCommand.Create(),
+            EvalCommand.Create(),
             PlotCommand.Create(),
         };
 }
