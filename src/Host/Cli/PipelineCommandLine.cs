@@ -13,5 +13,7 @@ public static class PipelineCommandLine
             PluginsCommand.Create(),
             ParamsCommand.Create(),
             ExportCommand.Create(),
+            EvalCommand.Create(),
+            PlotCommand.Create(),
         };
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Pipeline.Host.Cli.Progress;
 using Pipeline.Host.Pipelines;
 
 namespace Pipeline.Host.Cli;
@@ -11,24 +12,23 @@ public static class TrainCommand
         var file = CommonOptions.ConfigFile();
         var set = CommonOptions.Set();
         var plugins = CommonOptions.Plugins();
+        var plain = ProgressOptions.Plain();
         var resume = new Option<bool>("--resume")
         {
             Description = "Continue the run in run.output_dir from its latest checkpoint (the configuration must be the one it was started with).",
         };
-        var command = new Command("train", "Train the pipeline a YAML file declares, stage by stage; metrics and checkpoints go to run.output_dir.")
+        var command = new Command("train",
+            "Train the pipeline a YAML file declares, stage by stage; metrics.jsonl, summary.json, checkpoints and PNG charts go to run.output_dir.")
         {
-            file, set, plugins, resume,
+            file, set, plugins, plain, resume,
         };
         command.SetAction(parse => CommandErrors.Run(() =>
         {
             var definition = PipelineLoader.Load(parse.GetValue(file)!, parse.GetValue(set) ?? [], parse.GetValue(plugins) ?? []);
-            var result = PipelineRunner.Train(definition, line => Console.WriteLine(line), parse.GetValue(resume));
-            foreach (var stage in result.Stages.Where(s => s.Evaluation is not null))
-            {
-                var evaluation = stage.Evaluation!;
-                Console.WriteLine($"{stage.Stage}: held-out accuracy {evaluation.Accuracy:P1} over {evaluation.Samples} samples (" +
-                    string.Join(", ", evaluation.AccuracyByCategory.Select(kv => $"{kv.Key} {kv.Value:P1}")) + ")");
-            }
+            var reporter = TrainingReporters.Create(parse.GetValue(plain), definition.Config.Run.LogEvery);
+            var result = reporter.Run(() => PipelineRunner.Train(definition, reporter, parse.GetValue(resume)));
+            reporter.RunFinished(result.Stages);
+            PlotCommand.WriteAfterTraining(result.OutputDirectory, reporter.Message);
             return 0;
         }, Console.Error));
         return command;

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Pipeline.Contracts.Schedulers;
 using Pipeline.Host.Checkpoints;
 using Pipeline.Host.Data;
+using Pipeline.Host.Reporting;
 using Pipeline.Host.Training;
 using static TorchSharp.torch;
 
@@ -14,12 +15,18 @@ namespace Pipeline.Host.Pipelines;
 /// </summary>
 public static class PipelineRunner
 {
+    /// <summary>Trains with plain progress lines (a line every <c>run.log_every</c> steps) sent to <paramref name="log"/>.</summary>
+    public static RunResult Train(PipelineDefinition definition, Action<string> log, bool resume = false) =>
+        Train(definition, new PlainTrainingReporter(log, definition.Config.Run.LogEvery), resume);
+
     /// <summary>
-    /// Trains every stage. With <paramref name="resume"/>, continues the run in the output directory from its latest
-    /// checkpoint (docs/CHECKPOINTS.md); without it, refuses an output directory that already holds checkpoints.
+    /// Trains every stage, reporting progress to <paramref name="reporter"/>. With <paramref name="resume"/>, continues
+    /// the run in the output directory from its latest checkpoint (docs/CHECKPOINTS.md); without it, refuses an output
+    /// directory that already holds checkpoints.
     /// </summary>
-    public static RunResult Train(PipelineDefinition definition, Action<string> log, bool resume = false)
+    public static RunResult Train(PipelineDefinition definition, ITrainingReporter reporter, bool resume = false)
     {
+        Action<string> log = reporter.Message;
         var clock = Stopwatch.StartNew();
         var config = definition.Config;
         ResumePoint? resumePoint = CheckpointStartup.Prepare(definition, resume, log);
@@ -58,6 +65,7 @@ public static class PipelineRunner
             CreateSchedule = (selection, context) => CreateSchedule(definition, selection, context), Log = log,
             Checkpoints = Checkpointer.ForRun(definition, splits, metrics, built.Inventory, resumePoint, log), Resume = resumePoint,
             OnNonFinite = config.Run.OnNonFinite, MaxConsecutiveSkips = config.Run.MaxConsecutiveSkips,
+            StageStarted = reporter.StageStarted, StepCompleted = reporter.StepCompleted,
         };
         var summaries = new List<StageSummary>(resumePoint?.State.CompletedStages ?? []);
         var trainer = new StageTrainer(session);

@@ -125,6 +125,7 @@ public sealed class StageTrainer
                     $"{trainable.Sum(p => p.Parameter.numel()):N0} trainable parameters");
 
         session.Model.train();
+        session.StageStarted?.Invoke(new StageStart(stage.Name, stageIndex, totalSteps));
         var clock = Stopwatch.StartNew();
         var progress = new StageProgress();
         var run = new StageRun(stage, stageIndex, totalSteps, samples, order, trainable, optimizer, groups, schedule, progress);
@@ -166,12 +167,10 @@ public sealed class StageTrainer
                     foreach (var info in groupInfo) record[$"lr_{info.Name}"] = schedule.LearningRate(info.Name, step);
                     foreach (var (name, value) in schedule.Metrics) record[name] = value;
                     session.Metrics.Write(record);
-                    session.Log($"[{stage.Name}] step {step + 1}/{totalSteps} loss {progress.LossSinceLog / progress.StepsSinceLog:F4} " +
-                                $"{progress.TokensSinceLog / seconds:F0} tok/s");
                     clock.Restart();
                     progress.ResetWindow();
                 }
-                session.StepCompleted?.Invoke(new StepReport(stage.Name, step + 1, totalSteps, result.Loss));
+                session.StepCompleted?.Invoke(new StepReport(stage.Name, step + 1, totalSteps, result.Loss, result.Tokens));
                 if (stage.Evaluate && stage.EvalEvery > 0 && (step + 1) % stage.EvalEvery == 0 && !last)
                     session.WriteEvaluation(stage.Name, step + 1, evaluator.Evaluate(session.Splits.Eval));
                 if (!last) session.Checkpoints?.AfterStep(run);

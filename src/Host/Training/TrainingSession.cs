@@ -42,6 +42,9 @@ public sealed class TrainingSession
     /// <summary>With <see cref="NonFiniteAction.Skip"/>, the run stops after this many skipped steps in a row.</summary>
     public int MaxConsecutiveSkips { get; init; } = 5;
 
+    /// <summary>Called before a stage's first optimizer step (progress displays).</summary>
+    public Action<StageStart>? StageStarted { get; init; }
+
     /// <summary>Called after every optimizer step, outside the step's dispose scope (progress displays, tests).</summary>
     public Action<StepReport>? StepCompleted { get; init; }
 

@@ -1,0 +1,65 @@
+using System.Text.Json;
+
+namespace Pipeline.Host.Reporting;
+
+/// <summary>The records of a <c>metrics.jsonl</c> file, read leniently so that any run, finished or not, can be plotted.</summary>
+/// <param name="Records">The records in file order.</param>
+/// <param name="SkippedLines">Lines that are not a JSON object with a <c>kind</c> and a <c>step</c> (a line cut short
+/// by a crash, say).</param>
+public sealed record MetricsLog(IReadOnlyList<MetricsRecord> Records, int SkippedLines)
+{
+    /// <summary>Reads <paramref name="path"/>; throws <see cref="FileNotFoundException"/> when it does not exist.</summary>
+    public static MetricsLog Read(string path)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"'{path}' does not exist", path);
+        var records = new List<MetricsRecord>();
+        int skipped = 0;
+        string stage = "";
+        foreach (string line in File.ReadLines(path))
+        {
+            if (string.IsNullOrWhiteSpace(line)) continue;
+            MetricsRecord? record = Parse(line, ref stage);
+            if (record is null) skipped++;
+            else records.Add(record);
+        }
+        return new MetricsLog(records, skipped);
+    }
+
+    private static MetricsRecord? Parse(string line, ref string stage)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(line);
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object) return null;
+            if (!root.TryGetProperty("kind", out var kind) || kind.ValueKind != JsonValueKind.String) return null;
+            if (!root.TryGetProperty("step", out var step) || !step.TryGetInt64(out long stepValue)) return null;
+            if (root.TryGetProperty("stage", out var stageValue) && stageValue.ValueKind == JsonValueKind.String) stage = stageValue.GetString()!;
+            var values = new Dictionary<string, double>(StringComparer.Ordinal);
+            foreach (var property in root.EnumerateObject())
+                if (property.Name is not ("kind" or "stage" or "step")) Flatten(property.Name, property.Value, values);
+            return new MetricsRecord(kind.GetString()!, stage, stepValue, values);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static void Flatten(string name, JsonElement value, Dictionary<string, double> values)
+    {
+        switch (value.ValueKind)
+        {
+            case JsonValueKind.Number when value.TryGetDouble(out double number) && double.IsFinite(number):
+                values[name] = number;
+                break;
+            case JsonValueKind.Object:
+                foreach (var property in value.EnumerateObject()) Flatten($"{name}.{property.Name}", property.Value, values);
+                break;
+            case JsonValueKind.Array:
+                int index = 0;
+                foreach (var item in value.EnumerateArray()) Flatten($"{name}[{index++}]", item, values);
+                break;
+        }
+    }
+}

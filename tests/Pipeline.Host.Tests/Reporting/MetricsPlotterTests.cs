@@ -1,0 +1,114 @@
+using Pipeline.Host.Reporting;
+using Pipeline.Host.Tests.Data;
+
+namespace Pipeline.Host.Tests.Reporting;
+
+public sealed class MetricsPlotterTests : IDisposable
+{
+    private readonly TemporaryFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    private static string Train(string stage, int step, double loss, bool learningRates = true)
+    {
+        string rates = learningRates ? FormattableString.Invariant($$""","lr_encoder":0.001,"lr_llm":{{0.002 / step}}""") : "";
+        return FormattableString.Invariant($$"""{"kind":"train","stage":"{{stage}}","step":{{step}},"loss":{{loss}},"grad_norm":1.5,"tokens_per_second":900{{rates}}}""");
+    }
+
+    private static string Eval(string stage, int step, double accuracy) => FormattableString.Invariant(
+        $$"""{"kind":"eval","stage":"{{stage}}","step":{{step}},"eval_loss":1.2,"accuracy":{{accuracy}},"samples":30,"accuracy_image":0.5,"accuracy_audio":0.9,"accuracy_text":{{accuracy}}}""");
+
+    private string Metrics(params string[] lines)
+    {
+        string path = Path.Combine(_folder.Path, "metrics.jsonl");
+        File.WriteAllLines(path, lines);
+        return path;
+    }
+
+    private IEnumerable<string> Names(IEnumerable<string> paths) => paths.Select(p => Path.GetRelativePath(_folder.Path, p));
+
+    [Fact]
+    public void A_full_run_gets_every_chart_as_a_png_of_the_plot_size_beside_its_metrics()
+    {
+        string metrics = Metrics(
+            Train("pretrain", 10, 4.0), Train("pretrain", 20, 2.5), Eval("pretrain", 20, 0.0),
+            Train("instruct", 5, 3.0), """{"kind":"train","stage":"instruct","step":10,"loss":1.0,"lr_llm":0.001,"commit_kappa":0.4,"commit_kbar":0.35,"commit_multiplier_encoder":1.2,"commit_multiplier_llm":0.8}""",
+            """{"kind":"schedule","stage":"instruct","step":8,"kappa":0.45,"kbar":0.4,"multipliers":{"encoder":1.1,"llm":0.9}}""",
+            Eval("instruct", 10, 0.6));
+
+        var written = MetricsPlotter.Write(metrics, _folder.Path);
+
+        Names(written).Should().Equal("loss.png", "accuracy.png", "learning_rate.png", "kappa.png", "multipliers.png");
+        written.Select(PngFile.Size).Should().AllBeEquivalentTo((MetricsPlotter.Width, MetricsPlotter.Height));
+    }
+
+    [Fact]
+    public void Only_the_charts_whose_values_are_in_the_metrics_are_written()
+    {
+        string metrics = Metrics(Train("instruct", 1, 3.0, learningRates: false), Train("instruct", 2, 2.0, learningRates: false));
+
+        var written = MetricsPlotter.Write(metrics, _folder.Path);
+
+        Names(written).Should().Equal("loss.png");
+        Directory.GetFiles(_folder.Path, "*.png").Should().ContainSingle();
+    }
+
+    [Fact]
+    public void Evaluations_alone_give_only_the_accuracy_chart()
+    {
+        var written = MetricsPlotter.Write(Metrics(Eval("instruct", 10, 0.5)), Path.Combine(_folder.Path, "plots"));
+
+        Names(written).Should().Equal(Path.Combine("plots", "accuracy.png"));
+        PngFile.Size(written[0]).Should().Be((MetricsPlotter.Width, MetricsPlotter.Height));
+    }
+
+    [Fact]
+    public void Metrics_without_values_to_plot_write_nothing()
+    {
+        string metrics = Metrics("", """{"kind":"note","step":1,"text":"hello"}""", "{\"kind\":\"train\",\"stage\":\"x\",\"ste");
+
+        MetricsPlotter.Write(metrics, _folder.Path).Should().BeEmpty();
+        Directory.GetFiles(_folder.Path, "*.png").Should().BeEmpty();
+    }
+
+    [Fact]
+    public void A_missing_metrics_file_is_reported_by_path()
+    {
+        string missing = Path.Combine(_folder.Path, "nope", "metrics.jsonl");
+
+        Action plot = () => MetricsPlotter.Write(missing, _folder.Path);
+
+        plot.Should().Throw<FileNotFoundException>().WithMessage($"'{missing}' does not exist");
+    }
+
+    [Fact]
+    public void The_log_reader_flattens_nested_values_inherits_the_stage_and_skips_broken_lines()
+    {
+        string metrics = Metrics(
+            Train("pretrain", 10, 4.0),
+            """{"kind":"schedule","step":3,"multipliers":{"encoder":1.1,"llm":0.9},"history":[0.5,0.25],"note":"x","flag":true}""",
+            "not json", """{"kind":"train"}""");
+
+        var log = MetricsLog.Read(metrics);
+
+        log.SkippedLines.Should().Be(2);
+        log.Records.Should().HaveCount(2);
+        var schedule = log.Records[1];
+        (schedule.Kind, schedule.Stage, schedule.Step).Should().Be(("schedule", "pretrain", 3L));
+        schedule.Values.Should().Equal(new Dictionary<string, double>
+        {
+            ["multipliers.encoder"] = 1.1, ["multipliers.llm"] = 0.9, ["history[0]"] = 0.5, ["history[1]"] = 0.25,
+        });
+    }
+
+    [Fact]
+    public void Stages_are_laid_end_to_end_on_one_step_axis()
+    {
+        var log = MetricsLog.Read(Metrics(Train("pretrain", 50, 2), Train("pretrain", 700, 1), Eval("pretrain", 700, 0), Train("instruct", 50, 1)));
+
+        var axis = StageAxis.From(log.Records);
+
+        axis.Stages.Should().Equal(("pretrain", 0L, 700L), ("instruct", 700L, 50L));
+        axis.X("instruct", 50).Should().Be(750);
+    }
+}
