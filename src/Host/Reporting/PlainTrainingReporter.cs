@@ -15,7 +15,7 @@ public sealed class PlainTrainingReporter : ITrainingReporter
     private readonly int _logEvery;
     private readonly TimeProvider _time;
     private readonly long _origin;
-    private StageProgress? _stage;
+    private StageClock? _stage;
     private TimeSpan _windowStart;
     private double _windowLoss;
     private long _windowTokens;
@@ -40,7 +40,7 @@ public sealed class PlainTrainingReporter : ITrainingReporter
 
     public void StageStarted(StageStart stage)
     {
-        _stage = new StageProgress(stage, Now);
+        _stage = new StageClock(stage, Now);
         StartWindow(Now);
     }
 
@@ -57,8 +57,8 @@ public sealed class PlainTrainingReporter : ITrainingReporter
 
         double seconds = Math.Max(1e-9, (now - _windowStart).TotalSeconds);
         string timing = report.Step >= report.TotalSteps
-            ? $"took {StageProgress.FormatDuration(_stage.Elapsed(now))}"
-            : $"ETA {StageProgress.FormatDuration(_stage.Remaining(now) ?? TimeSpan.Zero)}";
+            ? $"took {StageClock.FormatDuration(_stage.Elapsed(now))}"
+            : $"ETA {StageClock.FormatDuration(_stage.Remaining(now) ?? TimeSpan.Zero)}";
         _write(string.Create(CultureInfo.InvariantCulture,
             $"[{report.Stage}] step {report.Step}/{report.TotalSteps} loss {_windowLoss / _windowSteps:F4} {_windowTokens / seconds:F0} tok/s {timing}"));
         StartWindow(now);

@@ -22,7 +22,7 @@ public sealed class LiveTrainingReporter : ITrainingReporter
     private readonly Queue<(double Loss, long Tokens, TimeSpan Duration)> _recent = new();
     private ProgressContext? _context;
     private ProgressTask? _task;
-    private StageProgress? _stage;
+    private StageClock? _stage;
 
     public LiveTrainingReporter(IAnsiConsole console, TimeProvider? time = null)
     {
@@ -79,7 +79,7 @@ public sealed class LiveTrainingReporter : ITrainingReporter
     public void StageStarted(StageStart stage)
     {
         _task?.StopTask();
-        _stage = new StageProgress(stage, Now);
+        _stage = new StageClock(stage, Now);
         _recent.Clear();
         _task = _context?.AddTask(Markup.Escape(stage.Stage), autoStart: true, maxValue: Math.Max(1, stage.TotalSteps));
         if (_task is not null) _task.Tag = StageStatistics.Starting(stage.TotalSteps);

@@ -26,7 +26,7 @@ public sealed class StageStatisticsColumn : ProgressColumn
         string rate = s.TokensPerSecond.ToString("N0", CultureInfo.InvariantCulture).PadLeft(7);
         string time = s.Failed ? "[red]stopped[/]"
             : s.Step >= s.TotalSteps ? "[green]done[/]"
-            : "ETA " + (s.Remaining is { } left ? StageProgress.FormatDuration(left) : "-:--");
+            : "ETA " + (s.Remaining is { } left ? StageClock.FormatDuration(left) : "-:--");
         return $"{steps}  loss [bold]{loss,7}[/]  {rate} tok/s  {time}";
     }
 }

@@ -8,13 +8,13 @@ namespace Pipeline.Host.Reporting;
 /// the latest step and the estimated time left. A stage that starts part-way (a resumed run) counts from its first
 /// reported step.
 /// </summary>
-public sealed class StageProgress
+public sealed class StageClock
 {
     private readonly TimeSpan _startedAt;
     private TimeSpan _lastStepAt;
     private long _stepsBeforeStart = -1;
 
-    public StageProgress(StageStart stage, TimeSpan startedAt)
+    public StageClock(StageStart stage, TimeSpan startedAt)
     {
         Stage = stage.Stage;
         TotalSteps = stage.TotalSteps;
