@@ -1,3 +1,4 @@
+using Pipeline.Contracts.Adapters;
 using Pipeline.Plugins.Adapters.Mole;
 using static Pipeline.Plugins.Tests.Adapters.Mole.MoleTestModel;
 using static TorchSharp.torch;
@@ -170,7 +171,8 @@ public sealed class MoleRoutingTests
 
         var act = () => model.Block(0).GateProjection.call(tensor(new float[] { 1, 2 }, [1, 1, 2]));
 
-        act.Should().Throw<InvalidOperationException>()
+        // The site tags whatever an attached module throws with the adapter's name; the cause is the inner exception.
+        act.Should().Throw<AdapterForwardException>().WithInnerException<InvalidOperationException>()
             .WithMessage("adapter 'mole': llm:layers.0.mlp was routed for 2 tokens but a projection received 1");
     }
 }
