@@ -8,4 +8,13 @@ namespace Pipeline.Host.Checkpoints;
 /// trained so far, so the frozen base weights (rebuilt from the seed) are always missing from it.
 /// </param>
 /// <param name="Unexpected">File keys the model does not have; nothing was loaded for them.</param>
-public sealed record WeightsLoadReport(string Directory, IReadOnlyList<string> Loaded, IReadOnlyList<string> Missing, IReadOnlyList<string> Unexpected);
+public sealed record WeightsLoadReport(string Directory, IReadOnlyList<string> Loaded, IReadOnlyList<string> Missing, IReadOnlyList<string> Unexpected)
+{
+    /// <summary>
+    /// Returns this report, or throws <see cref="InvalidDataException"/> when the checkpoint held tensors the model does not
+    /// have: then it was trained with another configuration, and evaluating or exporting it would silently drop weights.
+    /// </summary>
+    public WeightsLoadReport RefuseUnexpected() => Unexpected.Count == 0 ? this : throw new InvalidDataException(
+        $"'{Directory}' holds {Unexpected.Count} tensors this pipeline's model does not have " +
+        $"({string.Join(", ", Unexpected.Take(5))}{(Unexpected.Count > 5 ? ", ..." : "")}); was it trained with another configuration?");
+}

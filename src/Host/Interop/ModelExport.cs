@@ -29,8 +29,8 @@ public static class ModelExport
         using var built = ModelFactory.Build(definition, vocabulary, CPU);
         built.Model.eval();
         foreach (string line in built.LoadedWeights.SelectMany(r => r.Describe())) log(line);
-        var loaded = CheckpointWeights.Load(built, checkpoint);
-        log($"checkpoint '{checkpoint}': {loaded.Count} trained tensors loaded");
+        var loaded = ModelWeights.Load(built.Model, checkpoint).RefuseUnexpected();
+        log($"checkpoint '{checkpoint}': {loaded.Loaded.Count} trained tensors loaded");
 
         var written = options.Format switch
         {

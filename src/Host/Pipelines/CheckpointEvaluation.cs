@@ -28,10 +28,7 @@ public sealed record CheckpointEvaluation(string CheckpointDirectory, WeightsLoa
         if (splits.Eval.Count == 0) throw new InvalidOperationException("the pipeline's data has no eval samples to evaluate on");
 
         using var built = ModelFactory.Build(definition, tokenizer.VocabularySize, device);
-        var weights = ModelWeights.Load(built.Model, directory);
-        if (weights.Unexpected.Count > 0)
-            throw new InvalidDataException($"'{directory}' holds {weights.Unexpected.Count} tensors this pipeline's model does not have " +
-                $"({string.Join(", ", weights.Unexpected.Take(5))}{(weights.Unexpected.Count > 5 ? ", ..." : "")}); was it trained with another configuration?");
+        var weights = ModelWeights.Load(built.Model, directory).RefuseUnexpected();
 
         var collator = new BatchCollator(tokenizer, built.Model, built.Model.Llm.Options.MaxSequenceLength);
         var evaluation = new Evaluator(built.Model, collator, device, config.Data.EvalBatchSize).Evaluate(splits.Eval);
