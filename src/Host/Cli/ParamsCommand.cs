@@ -65,7 +65,7 @@ public static class ParamsCommand
     {
         int configured = definition.Config.Model.Llm.VocabSize;
         if (configured > 0) return (configured, "model.llm.vocab_size");
-        var (tokenizer, _) = DataFactory.Load(definition);
+        var tokenizer = DataFactory.Read(definition).Tokenizer;
         return (tokenizer.VocabularySize, "from the tokenizer");
     }
 }

@@ -23,9 +23,16 @@ public sealed record DataConfig : Pipeline.Contracts.Options.IValidatableOptions
     /// <summary>Samples per evaluation batch.</summary>
     public int EvalBatchSize { get; init; } = 64;
 
+    /// <summary>
+    /// Batches prepared ahead of the training step on a background thread (samples read, media decoded, rows padded),
+    /// 0 to 64. 0 prepares each batch on the training thread when the step needs it. Default 2.
+    /// </summary>
+    public int PrefetchBatches { get; init; } = 2;
+
     public IEnumerable<Pipeline.Contracts.Options.OptionError> Validate()
     {
         if (EvalBatchSize < 1) yield return new("eval_batch_size", $"must be at least 1, got {EvalBatchSize}");
+        if (PrefetchBatches is < 0 or > 64) yield return new("prefetch_batches", $"must be between 0 and 64, got {PrefetchBatches}");
         if (Source == DataSource.LlavaJson && string.IsNullOrEmpty(Llava.Train))
             yield return new("llava", "llava.train is required when source is llava_json");
     }

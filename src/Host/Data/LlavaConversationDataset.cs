@@ -1,22 +1,21 @@
 using System.Text.Json;
-using Pipeline.Contracts.Media;
 
 namespace Pipeline.Host.Data;
 
 /// <summary>
-/// Loads LLaVA-style conversation data: a JSON array of
+/// Reads LLaVA-style conversation data: a JSON array of
 /// <c>{"id": ..., "image" | "audio": "relative/path", "conversations": [{"from": "human", "value": "&lt;image&gt;\n..."},
 /// {"from": "gpt", "value": "..."}]}</c>. Text-only items have no media key. Media paths are resolved against
-/// <c>mediaRoot</c>, or the JSON file's folder; images are decoded with <see cref="ImageFileDecoder"/> and audio
-/// with <see cref="WavFileReader"/>, all at load time. Every file is read through a <see cref="DataFileReader"/>, so
-/// transient I/O errors are retried. Messages about a sample start with <c>file:line</c> and name the sample's id
-/// and its index in the array.
+/// <c>mediaRoot</c>, or the JSON file's folder. The file is streamed item by item (<see cref="Stream"/>), so its size
+/// does not bound what fits in memory, and media are only referenced (<see cref="MediaFile"/>): they are decoded when a
+/// check or a batch needs them. Every file is read through a <see cref="DataFileReader"/>, so transient I/O errors
+/// are retried. Messages about a sample start with <c>file:line</c> and name the sample's id and its index in the array.
 /// </summary>
 public static class LlavaConversationDataset
 {
-    /// <summary>Loads and checks every sample of <paramref name="jsonPath"/>; the first bad sample is an error.</summary>
+    /// <summary>Reads every sample of <paramref name="jsonPath"/> into memory; the first bad sample is an error.</summary>
     /// <exception cref="InvalidDataException">
-    /// The file is missing or malformed, or a sample breaks a rule (see <see cref="Read"/>); the message is the
+    /// The file is missing or malformed, or a sample breaks a rule (see <see cref="Stream"/>); the message is the
     /// first <see cref="SampleProblem.Message"/>.
     /// </exception>
     /// <exception cref="IOException">A file exists but could not be read, even after retries.</exception>
@@ -26,18 +25,33 @@ public static class LlavaConversationDataset
         return loaded.Problems.Count == 0 ? loaded.Samples : throw new InvalidDataException(loaded.Problems[0].Message);
     }
 
+    /// <summary>Reads every item of <paramref name="jsonPath"/> into memory, splitting samples from problems (small files and tests).</summary>
+    /// <exception cref="InvalidDataException">The file itself is missing, not JSON, or not an array of samples.</exception>
+    /// <exception cref="IOException">A file exists but could not be read, even after retries.</exception>
+    public static LoadedSamples Read(string jsonPath, string? mediaRoot = null, DataFileReader? reader = null)
+    {
+        var samples = new List<Sample>();
+        var problems = new List<SampleProblem>();
+        foreach (var read in Stream(jsonPath, mediaRoot, reader))
+        {
+            if (read.Sample is { } sample) samples.Add(sample);
+            else problems.Add(read.Problem!);
+        }
+        return new LoadedSamples(samples, problems);
+    }
+
     /// <summary>
-    /// Reads <paramref name="jsonPath"/>, keeping the samples that pass every check and one
-    /// <see cref="SampleProblem"/> for each that does not. The rules: an <c>id</c>; at most one media item; at least
-    /// one turn, the first from <c>human</c>, each from <c>human</c> or <c>gpt</c>; a media sample's human turns hold
-    /// its placeholder exactly once and no other placeholder appears; media files exist and decode.
+    /// Streams <paramref name="jsonPath"/>: one <see cref="SampleRead"/> per item, in file order, holding one item in
+    /// memory at a time. The rules: an <c>id</c>; at most one media item; at least one turn, the first from
+    /// <c>human</c>, each from <c>human</c> or <c>gpt</c>; a media sample's human turns hold its placeholder exactly
+    /// once and no other placeholder appears; media files exist (whether they decode is checked later, once per file).
     /// </summary>
     /// <param name="jsonPath">The conversation file.</param>
     /// <param name="mediaRoot">The folder media paths are relative to; the JSON file's folder when <c>null</c>.</param>
     /// <param name="reader">Reads every file; <see cref="DataFileReader.Default"/> when omitted.</param>
-    /// <exception cref="InvalidDataException">The file itself is missing, not JSON, or not an array of samples.</exception>
+    /// <exception cref="InvalidDataException">The file itself is missing, not JSON, or not an array of samples (thrown while enumerating).</exception>
     /// <exception cref="IOException">A file exists but could not be read, even after retries.</exception>
-    public static LoadedSamples Read(string jsonPath, string? mediaRoot = null, DataFileReader? reader = null)
+    public static IEnumerable<SampleRead> Stream(string jsonPath, string? mediaRoot = null, DataFileReader? reader = null)
     {
         reader ??= DataFileReader.Default;
         if (!File.Exists(jsonPath))
@@ -45,41 +59,21 @@ public static class LlavaConversationDataset
             throw new InvalidDataException($"LLaVA data file '{jsonPath}' does not exist");
         }
         var root = mediaRoot ?? Path.GetDirectoryName(Path.GetFullPath(jsonPath))!;
-        var bytes = reader.ReadAllBytes(jsonPath);
-        JsonDocument document;
-        try
+        using var items = new JsonArrayStream(reader.OpenRead(jsonPath), $"LLaVA data file '{jsonPath}'");
+        foreach (var (index, line, item) in items.Items())
         {
-            document = JsonDocument.Parse(bytes);
-        }
-        catch (JsonException error)
-        {
-            throw new InvalidDataException($"LLaVA data file '{jsonPath}' is not valid JSON: {error.Message}", error);
-        }
-        using (document)
-        {
-            if (document.RootElement.ValueKind != JsonValueKind.Array)
+            var location = new SampleLocation(jsonPath, index, line);
+            string? id = IdOf(item);
+            SampleRead read;
+            try
             {
-                throw new InvalidDataException($"LLaVA data file '{jsonPath}' must hold a JSON array of samples");
+                read = new SampleRead(LoadSample(item, id, root, reader) with { Location = location }, null);
             }
-            var lines = JsonArrayItemLines.Find(bytes);
-            var samples = new List<Sample>();
-            var problems = new List<SampleProblem>();
-            var index = 0;
-            foreach (var item in document.RootElement.EnumerateArray())
+            catch (BadSample bad)
             {
-                var location = new SampleLocation(jsonPath, index, lines[index]);
-                index++;
-                string? id = IdOf(item);
-                try
-                {
-                    samples.Add(LoadSample(item, id, root, reader) with { Location = location });
-                }
-                catch (BadSample bad)
-                {
-                    problems.Add(new SampleProblem(bad.Reason, id, location, bad.Message));
-                }
+                read = new SampleRead(null, new SampleProblem(bad.Reason, id, location, bad.Message));
             }
-            return new LoadedSamples(samples, problems);
+            yield return read;
         }
     }
 
@@ -119,7 +113,7 @@ public static class LlavaConversationDataset
         var turns = ReadTurns(item);
         CheckPlaceholders(turns, modality);
 
-        MediaItem? media = null;
+        MediaSource? media = null;
         if (modality is not null)
         {
             var relative = item.GetProperty(modality);
@@ -132,15 +126,7 @@ public static class LlavaConversationDataset
             {
                 throw new BadSample(SampleProblemReason.MissingMedia, $"{modality} file '{path}' does not exist");
             }
-            var sourceId = $"{id} ({relative.GetString()})";
-            try
-            {
-                media = modality == "image" ? ImageFileDecoder.Decode(path, sourceId, reader) : WavFileReader.Read(path, sourceId, reader);
-            }
-            catch (InvalidDataException error)
-            {
-                throw new BadSample(SampleProblemReason.CorruptMedia, error.Message);
-            }
+            media = new MediaFile(modality, path, $"{id} ({relative.GetString()})", reader);
         }
         return new Sample(id, turns, media, modality ?? "text");
     }

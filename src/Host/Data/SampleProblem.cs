@@ -16,19 +16,22 @@ public sealed record SampleProblem(SampleProblemReason Reason, string? SampleId,
     /// The whole message: <c>data/train.json:12: sample 'img-3' (item 2): image file '/d/a.png' does not exist</c>;
     /// without a location <c>sample 'img-3': ...</c>; without an id <c>data/train.json:12: item 2: ...</c>.
     /// </summary>
-    public string Message
+    public string Message => $"{Prefix(SampleId, Location)}: {Detail}";
+
+    /// <summary>
+    /// How messages name a sample: <c>data/train.json:12: sample 'img-3' (item 2)</c>; without a location
+    /// <c>sample 'img-3'</c>; without an id <c>data/train.json:12: item 2</c>.
+    /// </summary>
+    public static string Prefix(string? sampleId, SampleLocation? location)
     {
-        get
+        string subject = (sampleId, location) switch
         {
-            string subject = (SampleId, Location) switch
-            {
-                (null, null) => "a sample",
-                (null, { } at) => $"item {at.Index}",
-                ({ } id, null) => $"sample '{id}'",
-                ({ } id, { } at) => $"sample '{id}' (item {at.Index})",
-            };
-            return Location is null ? $"{subject}: {Detail}" : $"{Location}: {subject}: {Detail}";
-        }
+            (null, null) => "a sample",
+            (null, { } at) => $"item {at.Index}",
+            ({ } id, null) => $"sample '{id}'",
+            ({ } id, { } at) => $"sample '{id}' (item {at.Index})",
+        };
+        return location is null ? subject : $"{location}: {subject}";
     }
 
     public override string ToString() => Message;

@@ -145,11 +145,13 @@ public static class SyntheticInstructionSet
 
     private static Sample Caption(string id, string category, MediaItem? media, string caption) =>
         new(id, [new ConversationTurn(ConversationTurn.Human, media is null ? "" : MediaPlaceholders.For(media.Modality)),
-                 new ConversationTurn(ConversationTurn.Assistant, caption)], media, category);
+                 new ConversationTurn(ConversationTurn.Assistant, caption)], Decoded(media), category);
 
     private static Sample Instruction(string id, string category, MediaItem? media, string question, string answer) =>
         new(id, [new ConversationTurn(ConversationTurn.Human, media is null ? question : $"{MediaPlaceholders.For(media.Modality)}\n{question}"),
-                 new ConversationTurn(ConversationTurn.Assistant, answer)], media, category);
+                 new ConversationTurn(ConversationTurn.Assistant, answer)], Decoded(media), category);
+
+    private static DecodedMedia? Decoded(MediaItem? media) => media is null ? null : new DecodedMedia(media);
 
     private static string Id(string category, string split, int index) => $"synthetic-{category}-{split}-{index:D5}";
 

@@ -55,23 +55,33 @@ public sealed class WordTokenizer : ITextTokenizer
     /// <summary>Builds the vocabulary from every word of <paramref name="texts"/>; the result depends only on the set of words.</summary>
     public static WordTokenizer Build(IEnumerable<string> texts)
     {
-        var words = new SortedSet<string>(StringComparer.Ordinal);
-        foreach (var text in texts)
+        var builder = new Builder();
+        foreach (var text in texts) builder.Add(text);
+        return builder.Build();
+    }
+
+    /// <summary>Collects words from texts as they stream past, then builds the vocabulary; memory grows with distinct words only.</summary>
+    public sealed class Builder
+    {
+        private readonly SortedSet<string> _words = new(StringComparer.Ordinal);
+
+        /// <summary>Adds every word of <paramref name="text"/> (placeholders are not words).</summary>
+        public void Add(string text)
         {
             foreach (var (segment, modality) in MediaPlaceholders.Split(text))
             {
-                if (modality is not null)
-                {
-                    continue;
-                }
-                foreach (var word in SplitWords(segment))
-                {
-                    words.Add(word);
-                }
+                if (modality is not null) continue;
+                foreach (var word in SplitWords(segment)) _words.Add(word);
             }
         }
-        words.ExceptWith(SpecialTokens);
-        return new WordTokenizer([.. SpecialTokens, .. words]);
+
+        /// <summary>The vocabulary: special tokens, then the words in ordinal order.</summary>
+        public WordTokenizer Build()
+        {
+            var words = new SortedSet<string>(_words, StringComparer.Ordinal);
+            words.ExceptWith(SpecialTokens);
+            return new WordTokenizer([.. SpecialTokens, .. words]);
+        }
     }
 
     /// <summary>Loads a vocabulary written by <see cref="Save"/>.</summary>

@@ -25,7 +25,7 @@ public static class ModelExport
         // The same vocabulary as training: the YAML's, the pretrained decoder's, or else the tokenizer's.
         int vocabulary = definition.Config.Model.Llm.VocabSize > 0 || PretrainedWeights.LlmVocabularySize(definition) is not null
             ? 1
-            : DataFactory.Load(definition).Tokenizer.VocabularySize;
+            : DataFactory.Read(definition).Tokenizer.VocabularySize;
         using var built = ModelFactory.Build(definition, vocabulary, CPU);
         built.Model.eval();
         foreach (string line in built.LoadedWeights.SelectMany(r => r.Describe())) log(line);

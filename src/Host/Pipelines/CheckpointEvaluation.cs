@@ -25,13 +25,14 @@ public sealed record CheckpointEvaluation(string CheckpointDirectory, WeightsLoa
         if (config.Run.Threads > 0) set_num_threads(config.Run.Threads);
         Device device = DeviceResolver.Resolve(config.Run.Device);
         var (tokenizer, splits) = DataFactory.Load(definition);
+        using var _ = splits;
         if (splits.Eval.Count == 0) throw new InvalidOperationException("the pipeline's data has no eval samples to evaluate on");
 
         using var built = ModelFactory.Build(definition, tokenizer.VocabularySize, device);
         var weights = ModelWeights.Load(built.Model, directory).RefuseUnexpected();
 
         var collator = new BatchCollator(tokenizer, built.Model, built.Model.Llm.Options.MaxSequenceLength);
-        var evaluation = new Evaluator(built.Model, collator, device, config.Data.EvalBatchSize).Evaluate(splits.Eval);
+        var evaluation = new Evaluator(built.Model, collator, device, config.Data.EvalBatchSize, config.Data.PrefetchBatches).Evaluate(splits.Eval);
         var counts = splits.Eval.GroupBy(s => s.Category).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
         return new CheckpointEvaluation(directory, weights, evaluation, counts);
     }

@@ -5,13 +5,14 @@ using Pipeline.Host.Training;
 namespace Pipeline.Host.Pipelines;
 
 /// <summary>
-/// Checks loaded data against the built model and applies <c>data.on_error</c>. It runs before the run writes
+/// Checks the data against the built model and applies <c>data.on_error</c>, streaming every split a second time and
+/// storing each sample that passes with its tokens (<see cref="SplitStore"/>). It runs before the run writes
 /// anything, so bad input never touches an existing output directory.
 /// </summary>
 public static class DataCheck
 {
     /// <summary>
-    /// Fails early, before the model is built, when loading already found bad samples and <c>data.on_error</c> is
+    /// Fails early, before the model is built, when reading already found bad samples and <c>data.on_error</c> is
     /// <c>error</c>.
     /// </summary>
     /// <exception cref="InvalidDataException">There are bad samples; the message is the first, plus how many more there are.</exception>
@@ -22,7 +23,7 @@ public static class DataCheck
 
     /// <summary>
     /// Runs <paramref name="checker"/> over every split of <paramref name="data"/> and combines its problems with
-    /// those found while loading. With <see cref="DataErrorPolicy.Error"/> any problem is an error; with
+    /// those found while reading. With <see cref="DataErrorPolicy.Error"/> any problem is an error; with
     /// <see cref="DataErrorPolicy.Skip"/> the bad samples are left out. Either way every stage's split must keep a sample.
     /// </summary>
     /// <exception cref="InvalidDataException">
@@ -31,27 +32,40 @@ public static class DataCheck
     /// </exception>
     public static DataReport Run(PipelineConfig config, LoadedData data, SampleChecker checker)
     {
-        var passed = new Dictionary<string, IReadOnlyList<Sample>>();
+        var stores = new List<SplitStore>();
         var problems = new List<SplitProblem>();
-        foreach (string split in DataReport.SplitNames)
+        try
         {
-            var (kept, rejected) = checker.Check(DataReport.SplitOf(data.Splits, split));
-            passed[split] = kept;
-            problems.AddRange(data.Problems.Where(p => p.Split == split)
-                .Concat(rejected.Select(p => new SplitProblem(split, p)))
-                .OrderBy(p => p.Problem.Location?.Index ?? -1));
+            foreach (var source in data.Sources)
+            {
+                var store = SplitStore.For(source);
+                stores.Add(store);
+                var rejected = new List<SplitProblem>();
+                foreach (var (sample, problem) in checker.Check(source.Samples()))
+                {
+                    if (sample is not null) store.Add(sample);
+                    else rejected.Add(new SplitProblem(source.Split, problem!));
+                }
+                problems.AddRange(data.Problems.Where(p => p.Split == source.Split).Concat(rejected)
+                    .OrderBy(p => p.Problem.Location?.Index ?? -1));
+            }
+            if (config.Data.OnError == DataErrorPolicy.Error && problems.Count > 0) throw Refusal(problems);
+            var report = new DataReport(new DataSplits(stores[0].Samples, stores[1].Samples, stores[2].Samples), problems);
+            foreach (var stage in config.Stages)
+            {
+                string split = stage.Split.ToString().ToLowerInvariant();
+                if (report.Passed(split).Count > 0) continue;
+                int skipped = problems.Count(p => p.Split == split);
+                throw new InvalidDataException($"stage '{stage.Name}': split '{split}' has no samples" +
+                    (skipped > 0 ? $" left: all {skipped} were bad and skipped" : ""));
+            }
+            return report;
         }
-        if (config.Data.OnError == DataErrorPolicy.Error && problems.Count > 0) throw Refusal(problems);
-        var report = new DataReport(new DataSplits(passed["pretrain"], passed["train"], passed["eval"]), problems);
-        foreach (var stage in config.Stages)
+        catch
         {
-            string split = stage.Split.ToString().ToLowerInvariant();
-            if (report.Passed(split).Count > 0) continue;
-            int skipped = problems.Count(p => p.Split == split);
-            throw new InvalidDataException($"stage '{stage.Name}': split '{split}' has no samples" +
-                (skipped > 0 ? $" left: all {skipped} were bad and skipped" : ""));
+            foreach (var store in stores) (store.Samples as IDisposable)?.Dispose();
+            throw;
         }
-        return report;
     }
 
     private static InvalidDataException Refusal(IReadOnlyList<SplitProblem> problems) =>

@@ -4,21 +4,37 @@ using Pipeline.Host.Training;
 
 namespace Pipeline.Host.Pipelines;
 
-/// <summary>Loads a pipeline's samples and tokenizer from <c>data</c>.</summary>
+/// <summary>
+/// Opens a pipeline's data: one streaming pass over every split finds the items that are not well-formed samples and,
+/// when no tokenizer file is configured, collects the word vocabulary. Nothing but the vocabulary and the problems
+/// stays in memory; media are not decoded (the checks against the model do that, <see cref="DataCheck"/>).
+/// </summary>
 public static class DataFactory
 {
-    /// <summary>Loads the data; any bad sample is an error (whatever <c>data.on_error</c> says).</summary>
+    /// <summary>
+    /// Reads and tokenises every split without checking it against a model; any bad sample is an error (whatever
+    /// <c>data.on_error</c> says). For commands that need the data but do not train (<c>eval</c>, <c>params</c>, <c>export</c>).
+    /// Dispose the splits when done.
+    /// </summary>
     /// <exception cref="InvalidDataException">A data file, or a sample in one, is bad; the message names it.</exception>
     public static (ITextTokenizer Tokenizer, DataSplits Splits) Load(PipelineDefinition definition)
     {
         var data = Read(definition);
         if (data.Problems.Count > 0) throw new InvalidDataException(data.Problems[0].Problem.Message);
-        return (data.Tokenizer, data.Splits);
+        var tokenizer = new SampleTokenizer(data.Tokenizer);
+        var splits = data.Sources.Select(source =>
+        {
+            var store = SplitStore.For(source);
+            foreach (var sample in source.Samples()) store.Add(tokenizer.Tokenize(sample));
+            return store.Samples;
+        }).ToList();
+        return (data.Tokenizer, new DataSplits(splits[0], splits[1], splits[2]));
     }
 
     /// <summary>
-    /// Reads every split, keeping the samples that load and a <see cref="SplitProblem"/> for each that does not.
-    /// All files go through <paramref name="reader"/>, so transient I/O errors are retried.
+    /// Streams every split once, keeping a <see cref="SplitProblem"/> for each item that is not a well-formed sample
+    /// and building the word vocabulary when no tokenizer is configured. All files go through
+    /// <paramref name="reader"/>, so transient I/O errors are retried.
     /// </summary>
     /// <param name="definition">The pipeline.</param>
     /// <param name="reader">Reads data and tokenizer files; <see cref="DataFileReader.Default"/> when omitted.</param>
@@ -26,29 +42,48 @@ public static class DataFactory
     /// <exception cref="IOException">A file exists but could not be read, even after retries.</exception>
     public static LoadedData Read(PipelineDefinition definition, DataFileReader? reader = null)
     {
+        reader ??= DataFileReader.Default;
         DataConfig data = definition.Config.Data;
+        List<SplitSource> sources;
         if (data.Source == DataSource.Synthetic)
         {
             var generated = SyntheticInstructionSet.Generate(data.Synthetic);
-            var splits = new DataSplits(generated.Pretrain, generated.Train, generated.Eval);
-            return new LoadedData(WordTokenizer.Build(Texts(splits)), splits, []);
+            sources = [SplitSource.InMemory("pretrain", generated.Pretrain), SplitSource.InMemory("train", generated.Train),
+                SplitSource.InMemory("eval", generated.Eval)];
         }
-        var llava = data.Llava;
-        string? mediaRoot = string.IsNullOrEmpty(llava.MediaRoot) ? null : definition.Resolve(llava.MediaRoot);
-        var problems = new List<SplitProblem>();
-        IReadOnlyList<Sample> ReadSplit(string split, string path)
+        else
         {
-            if (string.IsNullOrEmpty(path)) return [];
-            var loaded = LlavaConversationDataset.Read(definition.Resolve(path), mediaRoot, reader);
-            problems.AddRange(loaded.Problems.Select(p => new SplitProblem(split, p)));
-            return loaded.Samples;
+            var llava = data.Llava;
+            string? mediaRoot = string.IsNullOrEmpty(llava.MediaRoot) ? null : definition.Resolve(llava.MediaRoot);
+            SplitSource Source(string split, string path)
+            {
+                if (string.IsNullOrEmpty(path)) return SplitSource.Empty(split);
+                string file = definition.Resolve(path);
+                return new SplitSource(split, file, () => LlavaConversationDataset.Stream(file, mediaRoot, reader));
+            }
+            sources = [Source("pretrain", llava.Pretrain), Source("train", llava.Train), Source("eval", llava.Eval)];
         }
-        var files = new DataSplits(ReadSplit("pretrain", llava.Pretrain), ReadSplit("train", llava.Train), ReadSplit("eval", llava.Eval));
-        ITextTokenizer tokenizer = string.IsNullOrEmpty(llava.Tokenizer)
-            ? WordTokenizer.Build(Texts(files))
-            : TokenizerLoader.Load(definition.Resolve(llava.Tokenizer), reader);
-        return new LoadedData(tokenizer, files, problems);
-    }
 
-    private static IEnumerable<string> Texts(DataSplits splits) => splits.All.SelectMany(s => s.Turns).Select(t => t.Value);
+        bool buildVocabulary = data.Source == DataSource.Synthetic || string.IsNullOrEmpty(data.Llava.Tokenizer);
+        var words = buildVocabulary ? new WordTokenizer.Builder() : null;
+        var problems = new List<SplitProblem>();
+        var counts = new Dictionary<string, int>();
+        foreach (var source in sources)
+        {
+            int count = 0;
+            foreach (var read in source.Read())
+            {
+                if (read.Problem is { } problem)
+                {
+                    problems.Add(new SplitProblem(source.Split, problem));
+                    continue;
+                }
+                count++;
+                if (words is not null) foreach (var turn in read.Sample!.Turns) words.Add(turn.Value);
+            }
+            counts[source.Split] = count;
+        }
+        ITextTokenizer tokenizer = words is not null ? words.Build() : TokenizerLoader.Load(definition.Resolve(data.Llava.Tokenizer), reader);
+        return new LoadedData(tokenizer, sources, problems, counts);
+    }
 }

@@ -27,16 +27,7 @@ public sealed class DataReport
     public IReadOnlyList<SplitProblem> Skipped { get; }
 
     /// <summary>The samples of split <paramref name="split"/> that passed.</summary>
-    public IReadOnlyList<Data.Sample> Passed(string split) => SplitOf(Splits, split);
-
-    /// <summary>The samples of <paramref name="splits"/> for the split named <paramref name="split"/>.</summary>
-    public static IReadOnlyList<Data.Sample> SplitOf(DataSplits splits, string split) => split switch
-    {
-        "pretrain" => splits.Pretrain,
-        "train" => splits.Train,
-        "eval" => splits.Eval,
-        _ => throw new ArgumentException($"unknown split '{split}'", nameof(split)),
-    };
+    public IReadOnlyList<Data.TokenizedSample> Passed(string split) => Splits.Named(split);
 
     /// <summary>
     /// One <c>data</c> record per split: <c>{"kind": "data", "split": "train", "samples": 998, "skipped": 2,

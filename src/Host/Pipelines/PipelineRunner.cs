@@ -34,14 +34,20 @@ public static class PipelineRunner
         Device device = DeviceResolver.Resolve(config.Run.Device);
         // Data, model and every sample check come before the output directory is touched: bad input or a failing
         // plugin must never disturb what an earlier run left there.
+        var reading = Stopwatch.StartNew();
         var data = DataFactory.Read(definition);
         DataCheck.RefuseLoadProblems(config, data);
         var tokenizer = data.Tokenizer;
+        log($"data: read {data.Counts.Values.Sum():N0} samples in {reading.Elapsed.TotalSeconds:F1} s");
         using var built = ModelFactory.Build(definition, tokenizer.VocabularySize, device);
         var collator = new BatchCollator(tokenizer, built.Model, built.Model.Llm.Options.MaxSequenceLength);
-        var report = DataCheck.Run(config, data, new SampleChecker(collator, built.Model));
-        var splits = report.Splits;
+        var checker = new SampleChecker(new SampleTokenizer(tokenizer), collator, built.Model);
+        var checking = Stopwatch.StartNew();
+        var report = DataCheck.Run(config, data, checker);
+        using var splits = report.Splits;
         foreach (string line in report.LogLines()) log(line);
+        log($"data: checked and tokenised {data.Counts.Values.Sum():N0} samples in {checking.Elapsed.TotalSeconds:F1} s " +
+            $"({checker.MediaFilesDecoded:N0} media files decoded once each)");
         log($"data: {splits.Pretrain.Count} pretrain, {splits.Train.Count} train, {splits.Eval.Count} eval samples; vocabulary {tokenizer.VocabularySize}; device {device.type}");
 
         string output = definition.OutputDirectory;
@@ -61,7 +67,7 @@ public static class PipelineRunner
         {
             Model = built.Model, Inventory = built.Inventory, Splits = splits, Device = device, Seed = config.Run.Seed,
             Collator = collator,
-            EvalBatchSize = config.Data.EvalBatchSize, LogEvery = Math.Max(1, config.Run.LogEvery), Metrics = metrics,
+            EvalBatchSize = config.Data.EvalBatchSize, PrefetchBatches = config.Data.PrefetchBatches, LogEvery = Math.Max(1, config.Run.LogEvery), Metrics = metrics,
             CreateSchedule = (selection, context) => CreateSchedule(definition, selection, context), Log = log,
             Checkpoints = Checkpointer.ForRun(definition, splits, metrics, built.Inventory, resumePoint, log), Resume = resumePoint,
             OnNonFinite = config.Run.OnNonFinite, MaxConsecutiveSkips = config.Run.MaxConsecutiveSkips,

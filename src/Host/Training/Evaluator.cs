@@ -10,16 +10,21 @@ namespace Pipeline.Host.Training;
 /// exactly the condition for greedy decoding to reproduce the reference answer, computed in one batched forward
 /// instead of token-by-token generation.
 /// </summary>
-public sealed class Evaluator(MultimodalModel model, BatchCollator collator, Device device, int batchSize)
+/// <param name="model">The model.</param>
+/// <param name="collator">Prepares batches.</param>
+/// <param name="device">Where batches go.</param>
+/// <param name="batchSize">Samples per evaluation batch.</param>
+/// <param name="prefetchBatches">Batches prepared ahead on a background thread (see <see cref="BatchPrefetcher"/>).</param>
+public sealed class Evaluator(MultimodalModel model, BatchCollator collator, Device device, int batchSize, int prefetchBatches = 2)
 {
     private sealed record BatchOutcome(double LossSum, long Tokens, bool[] Wrong);
 
     /// <summary>Summed answer-token loss, answer-token count and per-sample mistakes of one batch, in one dispose scope.</summary>
-    private BatchOutcome EvaluateBatch(Sample[] chunk)
+    private BatchOutcome EvaluateBatch(PreparedBatch prepared)
     {
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        using var batch = collator.Collate(chunk, device);
+        using var batch = collator.ToModelBatch(prepared, device);
         Tensor logits = model.Forward(batch).Logits;
         Tensor supervised = batch.Labels.ne(BatchCollator.IgnoredLabel);
         long tokens = supervised.sum().item<long>();
@@ -28,7 +33,7 @@ public sealed class Evaluator(MultimodalModel model, BatchCollator collator, Dev
         return new BatchOutcome(lossSum, tokens, wrong.cpu().data<bool>().ToArray());
     }
 
-    public EvaluationResult Evaluate(IReadOnlyList<Sample> samples)
+    public EvaluationResult Evaluate(IReadOnlyList<TokenizedSample> samples)
     {
         if (samples.Count == 0) return new EvaluationResult(double.NaN, double.NaN, 0, new Dictionary<string, double>());
         bool wasTraining = model.training;
@@ -38,12 +43,16 @@ public sealed class Evaluator(MultimodalModel model, BatchCollator collator, Dev
         var correct = new Dictionary<string, (int Right, int Total)>();
         try
         {
-            foreach (var chunk in samples.Chunk(batchSize))
+            var chunks = Enumerable.Range(0, samples.Count).Chunk(batchSize).ToList();
+            using var batches = new BatchPrefetcher(collator, samples, chunks, prefetchBatches);
+            foreach (var indices in chunks)
             {
-                var outcome = FinalizerFence.Run(() => EvaluateBatch(chunk));
+                var prepared = batches.Next(indices);
+                var chunk = prepared.Samples;
+                var outcome = FinalizerFence.Run(() => EvaluateBatch(prepared));
                 lossSum += outcome.LossSum;
                 tokenCount += outcome.Tokens;
-                for (int i = 0; i < chunk.Length; i++)
+                for (int i = 0; i < chunk.Count; i++)
                 {
                     var (right, total) = correct.GetValueOrDefault(chunk[i].Category);
                     correct[chunk[i].Category] = (right + (outcome.Wrong[i] ? 0 : 1), total + 1);

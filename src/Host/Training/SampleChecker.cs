@@ -7,72 +7,125 @@ using static TorchSharp.torch;
 namespace Pipeline.Host.Training;
 
 /// <summary>
-/// Checks samples against the model they will train, before training starts: the model has an encoder for the
-/// sample's media, the placeholders expand, the tokens (media tokens included) fit
-/// <c>model.llm.max_sequence_length</c>, and the encoder accepts the media (its <see cref="Pipeline.Contracts.Encoders.IEncoder.Collate"/>
-/// throws <see cref="InvalidDataException"/> for media it cannot take, such as a wrong sample rate). Media are
-/// collated one sample at a time on the CPU and freed at once.
+/// Checks samples against the model they will train, before training starts, and tokenises the ones that pass (the
+/// only time a sample is tokenised): the model has an encoder for the sample's media, the placeholders expand, the
+/// tokens (media tokens included) fit <c>model.llm.max_sequence_length</c>, the media decode, and the encoder accepts
+/// them (its <see cref="Pipeline.Contracts.Encoders.IEncoder.Collate"/> throws <see cref="InvalidDataException"/> for
+/// media it cannot take, such as a wrong sample rate). Samples stream through in chunks; a media file shared by many
+/// samples is decoded and collated once, and its verdict remembered.
 /// </summary>
-public sealed class SampleChecker(BatchCollator collator, MultimodalModel model)
+public sealed class SampleChecker(SampleTokenizer tokenizer, BatchCollator collator, MultimodalModel model)
 {
-    /// <summary>Samples checked inside one finalizer fence and dispose scope.</summary>
+    /// <summary>Samples whose media are decoded together and then collated inside one finalizer fence and dispose scope.</summary>
     private const int ChunkSize = 64;
 
-    /// <summary>Splits <paramref name="samples"/> into those that pass and one problem for each that does not, keeping order.</summary>
+    private readonly Dictionary<string, (SampleProblemReason Reason, string Detail)?> _mediaVerdicts = new(StringComparer.Ordinal);
+
+    /// <summary>Distinct media files decoded so far (a file shared by many samples counts once).</summary>
+    public int MediaFilesDecoded { get; private set; }
+
+    /// <summary>Checks <paramref name="samples"/> lazily, one result per sample, in order.</summary>
     /// <exception cref="PluginFailureException">An encoder's collate threw something other than <see cref="InvalidDataException"/>.</exception>
-    public (IReadOnlyList<Sample> Passed, IReadOnlyList<SampleProblem> Problems) Check(IReadOnlyList<Sample> samples)
+    public IEnumerable<SampleCheck> Check(IEnumerable<Sample> samples)
     {
-        var passed = new List<Sample>(samples.Count);
-        var problems = new List<SampleProblem>();
         foreach (var chunk in samples.Chunk(ChunkSize))
         {
-            FinalizerFence.Run(() =>
-            {
-                using var scope = NewDisposeScope();
-                foreach (var sample in chunk)
-                {
-                    if (ProblemOf(sample) is { } problem) problems.Add(problem);
-                    else passed.Add(sample);
-                }
-                return 0;
-            });
+            foreach (var result in CheckChunk(chunk)) yield return result;
+        }
+    }
+
+    /// <summary>Splits <paramref name="samples"/> into those that pass (tokenised) and one problem for each that does not, keeping order.</summary>
+    public (IReadOnlyList<TokenizedSample> Passed, IReadOnlyList<SampleProblem> Problems) CheckAll(IEnumerable<Sample> samples)
+    {
+        var passed = new List<TokenizedSample>();
+        var problems = new List<SampleProblem>();
+        foreach (var (sample, problem) in Check(samples))
+        {
+            if (sample is not null) passed.Add(sample);
+            else problems.Add(problem!);
         }
         return (passed, problems);
     }
 
-    private SampleProblem? ProblemOf(Sample sample)
+    private List<SampleCheck> CheckChunk(Sample[] chunk)
+    {
+        var results = new SampleCheck[chunk.Length];
+        var tokenized = new TokenizedSample?[chunk.Length];
+        // Decoded media of this chunk that still need the encoder's verdict, by sharing key (or by position).
+        var pending = new Dictionary<string, (MediaItem Item, string Encoder)>(StringComparer.Ordinal);
+        for (int i = 0; i < chunk.Length; i++)
+        {
+            var (tokens, problem) = CheckText(chunk[i]);
+            if (problem is not null)
+            {
+                results[i] = new SampleCheck(null, problem);
+                continue;
+            }
+            tokenized[i] = tokens;
+            if (chunk[i].Media is not { } media) continue;
+            string key = KeyOf(media, i);
+            if (_mediaVerdicts.ContainsKey(key) || pending.ContainsKey(key)) continue;
+            try
+            {
+                MediaItem item = media.Load();
+                MediaFilesDecoded += media.SharingKey is null ? 0 : 1;
+                pending[key] = (item, model.EncoderFor(media.Modality)!.Value.Name);
+            }
+            catch (Exception error) when (error is InvalidDataException or IOException)
+            {
+                _mediaVerdicts[key] = (SampleProblemReason.CorruptMedia, error.Message);
+            }
+        }
+        if (pending.Count > 0) FinalizerFence.Run(() => CollateEach(pending));
+        for (int i = 0; i < chunk.Length; i++)
+        {
+            if (tokenized[i] is not { } tokens) continue;
+            string? key = chunk[i].Media is { } media ? KeyOf(media, i) : null;
+            var verdict = key is null ? null : _mediaVerdicts[key];
+            if (key is not null && chunk[i].Media!.SharingKey is null) _mediaVerdicts.Remove(key);
+            results[i] = verdict is { } bad
+                ? new SampleCheck(null, new SampleProblem(bad.Reason, chunk[i].Id, chunk[i].Location, bad.Detail))
+                : new SampleCheck(tokens, null);
+        }
+        return [.. results];
+    }
+
+    /// <summary>Everything but the media themselves: an encoder for them, placeholders, length; the tokens when all is well.</summary>
+    private (TokenizedSample? Tokens, SampleProblem? Problem) CheckText(Sample sample)
     {
         SampleProblem Problem(SampleProblemReason reason, string detail) => new(reason, sample.Id, sample.Location, detail);
 
-        MediaItem? media = sample.Media;
-        var encoder = media is null ? null : model.EncoderFor(media.Modality);
-        if (media is not null && encoder is null)
-            return Problem(SampleProblemReason.NoEncoder, $"has {media.Modality} media but the model has no {media.Modality} encoder");
-        int tokens;
-        try
-        {
-            tokens = collator.TokenizeAnyLength(sample).Ids.Count;
-        }
-        catch (InvalidDataException error)
-        {
-            return Problem(SampleProblemReason.PlaceholderMismatch, error.Message);
-        }
-        if (tokens > collator.MaxLength) return Problem(SampleProblemReason.TooLong, collator.TooLong(tokens));
-        if (media is null) return null;
-
-        var (name, component) = encoder!.Value;
-        try
-        {
-            component.Collate([media], CPU).Dispose();
-        }
-        catch (InvalidDataException error)
-        {
-            return Problem(SampleProblemReason.MediaRejected, error.Message);
-        }
-        catch (Exception error)
-        {
-            throw new PluginFailureException("encoder", model.PluginOrigins.EncoderPlugin(name), "while collating media", error);
-        }
-        return null;
+        if (sample.Media is { } media && model.EncoderFor(media.Modality) is null)
+            return (null, Problem(SampleProblemReason.NoEncoder, $"has {media.Modality} media but the model has no {media.Modality} encoder"));
+        var tokens = tokenizer.Tokenize(sample);
+        var (length, placeholderProblem) = collator.ExpandedLength(tokens);
+        if (placeholderProblem is not null) return (null, Problem(SampleProblemReason.PlaceholderMismatch, placeholderProblem));
+        if (length > collator.MaxLength) return (null, Problem(SampleProblemReason.TooLong, collator.TooLong(length)));
+        return (tokens, null);
     }
+
+    /// <summary>Runs each encoder's collate on each pending item alone, on the CPU, and records the verdicts.</summary>
+    private int CollateEach(Dictionary<string, (MediaItem Item, string Encoder)> pending)
+    {
+        using var scope = NewDisposeScope();
+        foreach (var (key, (item, name)) in pending)
+        {
+            try
+            {
+                model.Encoders[name].Collate([item], CPU).Dispose();
+                _mediaVerdicts[key] = null;
+            }
+            catch (InvalidDataException error)
+            {
+                _mediaVerdicts[key] = (SampleProblemReason.MediaRejected, error.Message);
+            }
+            catch (Exception error)
+            {
+                throw new PluginFailureException("encoder", model.PluginOrigins.EncoderPlugin(name), "while collating media", error);
+            }
+        }
+        return 0;
+    }
+
+    private static string KeyOf(MediaSource media, int position) => media.SharingKey ?? $"\0{position}";
 }

@@ -45,6 +45,23 @@ public sealed class SampleOrder(int count, long seed)
         _position = position;
     }
 
+    /// <summary>
+    /// The batches of <paramref name="size"/> indexes this order will hand out from where it stands now, endlessly,
+    /// drawn from a copy (this order does not move), so batches can be prepared ahead of the steps that take them.
+    /// </summary>
+    public IEnumerable<IReadOnlyList<int>> UpcomingBatches(int size)
+    {
+        // The copy is made now, not when enumeration starts (on another thread, after this order may have moved).
+        var copy = new SampleOrder(count, seed);
+        copy.FastForward(Epochs, Position);
+        return Endless(copy, size);
+    }
+
+    private static IEnumerable<IReadOnlyList<int>> Endless(SampleOrder order, int size)
+    {
+        while (true) yield return order.Next(size);
+    }
+
     private void NewEpoch()
     {
         _permutation = Enumerable.Range(0, count).ToArray();

@@ -16,6 +16,6 @@ namespace Pipeline.Host.Training;
 /// <param name="Groups">The optimizer's parameter groups, in the optimizer's order.</param>
 /// <param name="Schedule">The learning-rate schedule.</param>
 /// <param name="Progress">Steps done, metrics window and skipped steps.</param>
-public sealed record StageRun(StageConfig Stage, int StageIndex, long TotalSteps, IReadOnlyList<Sample> Samples, SampleOrder Order,
+public sealed record StageRun(StageConfig Stage, int StageIndex, long TotalSteps, IReadOnlyList<TokenizedSample> Samples, SampleOrder Order,
     IReadOnlyList<(string Name, Parameter Parameter)> Trainable, AdamW Optimizer, IReadOnlyList<OptimizerFactory.SideGroup> Groups,
     ILearningRateSchedule Schedule, StageProgress Progress);

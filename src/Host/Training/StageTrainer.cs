@@ -33,9 +33,9 @@ public sealed class StageTrainer
     private readonly record struct StepResult(double Loss, double GradientNorm, long Tokens, bool Skipped = false);
 
     /// <summary>One optimizer step (all its micro-batches) inside one dispose scope: nothing it creates outlives it.</summary>
-    private StepResult TrainStep(StageRun run, long step)
+    private StepResult TrainStep(StageRun run, BatchPrefetcher batches, long step)
     {
-        var (stage, _, _, samples, order, trainable, optimizer, groups, schedule, _) = run;
+        var (stage, _, _, _, order, trainable, optimizer, groups, schedule, _) = run;
         foreach (var group in groups) group.Group.LearningRate = schedule.LearningRate(group.Side, step);
         using var scope = NewDisposeScope();
         Func<ModelBatch, SnapshotStepObservation>? observe = schedule.WantsObservation(step)
@@ -48,8 +48,7 @@ public sealed class StageTrainer
             for (int micro = 0; micro < stage.GradientAccumulation; micro++)
             {
                 lastBatch?.Dispose();
-                var batchSamples = order.Next(stage.BatchSize).Select(i => samples[i]).ToList();
-                lastBatch = _session.Collator.Collate(batchSamples, _session.Device);
+                lastBatch = _session.Collator.ToModelBatch(batches.Next(order.Next(stage.BatchSize)), _session.Device);
                 ModelOutput output = _session.Model.Forward(lastBatch);
                 Tensor loss = LanguageModelLoss.CrossEntropy(output.Logits, lastBatch.Labels);
                 stepLoss += loss.item<float>() / stage.GradientAccumulation;
@@ -110,7 +109,7 @@ public sealed class StageTrainer
     public StageSummary Run(StageConfig stage, int stageIndex)
     {
         var session = _session;
-        IReadOnlyList<Sample> samples = session.Splits.Get(stage.Split);
+        IReadOnlyList<TokenizedSample> samples = session.Splits.Get(stage.Split);
         if (samples.Count == 0) throw new InvalidOperationException($"stage '{stage.Name}': split '{stage.Split.ToString().ToLowerInvariant()}' has no samples");
         var trainable = session.Inventory.Select(stage.Trainable, session.Model.Encoders.Keys.ToList());
         var (optimizer, groups) = OptimizerFactory.Create(trainable, stage);
@@ -120,7 +119,7 @@ public sealed class StageTrainer
             g.Sum(x => x.Group.Parameters.Sum(p => p.numel())))).ToList();
         ILearningRateSchedule schedule = session.CreateSchedule(stage.Scheduler, new SchedulerBuildContext(totalSteps, groupInfo, session.CreateSchedule));
         var order = new SampleOrder(samples.Count, session.Seed + 7919 * (stageIndex + 1));
-        var evaluator = new Evaluator(session.Model, session.Collator, session.Device, session.EvalBatchSize);
+        var evaluator = new Evaluator(session.Model, session.Collator, session.Device, session.EvalBatchSize, session.PrefetchBatches);
         session.Log($"stage '{stage.Name}': {totalSteps} steps, batch {stage.BatchSize} x {stage.GradientAccumulation}, " +
                     $"{trainable.Sum(p => p.Parameter.numel()):N0} trainable parameters");
 
@@ -132,9 +131,11 @@ public sealed class StageTrainer
         using (optimizer)
         {
             if (session.Resume is { } resume && resume.Continues(stageIndex)) resume.Restore(run, session.Inventory, session.Log);
+            // Made after a resume has moved the order to the checkpoint's position, so it prepares the same batches.
+            using var batches = new BatchPrefetcher(session.Collator, samples, order.UpcomingBatches(stage.BatchSize), session.PrefetchBatches);
             for (long step = progress.Step; step < totalSteps; step++)
             {
-                StepResult result = FinalizerFence.Run(() => TrainStep(run, step));
+                StepResult result = FinalizerFence.Run(() => TrainStep(run, batches, step));
                 progress.Step = step + 1;
                 progress.TokensSinceLog += result.Tokens;
                 if (result.Skipped)

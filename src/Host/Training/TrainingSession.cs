@@ -23,6 +23,9 @@ public sealed class TrainingSession
 
     public required int EvalBatchSize { get; init; }
 
+    /// <summary>Batches prepared ahead of the step on a background thread (<c>data.prefetch_batches</c>); 0 prepares them on the step's thread.</summary>
+    public int PrefetchBatches { get; init; } = 2;
+
     public required int LogEvery { get; init; }
 
     public required MetricsWriter Metrics { get; init; }

@@ -71,7 +71,7 @@ public sealed class MmaModel : IDisposable
     public BuiltModel Built { get; }
 
     /// <summary>Text, image, audio, text, image, audio.</summary>
-    public IReadOnlyList<Sample> Samples { get; }
+    public IReadOnlyList<TokenizedSample> Samples { get; }
 
     public ModelBatch Batch { get; }
 

@@ -37,13 +37,13 @@ public sealed class LlavaConversationDatasetTests : IDisposable
         samples[0].Turns.Should().Equal(
             new ConversationTurn("human", "<image>\nwhat shape is in the image ?"), new ConversationTurn("gpt", "circle"),
             new ConversationTurn("human", "what colour ?"), new ConversationTurn("gpt", "red"));
-        var decodedPng = (ImageItem)samples[0].Media!;
+        var decodedPng = (ImageItem)samples[0].Media!.Load();
         decodedPng.SourceId.Should().Be("p1 (media/shapes.png)");
         decodedPng.Pixels.Zip(png.Pixels).Should().OnlyContain(pair => Math.Abs(pair.First - pair.Second) <= 1f / 255f);
-        var decodedJpeg = (ImageItem)samples[1].Media!;
+        var decodedJpeg = (ImageItem)samples[1].Media!.Load();
         (decodedJpeg.Height, decodedJpeg.Width).Should().Be((8, 12));
         decodedJpeg.Pixels.Should().OnlyContain(value => Math.Abs(value - 0.6f) < 0.03f);
-        var decodedAudio = (AudioItem)samples[2].Media!;
+        var decodedAudio = (AudioItem)samples[2].Media!.Load();
         decodedAudio.SampleRate.Should().Be(16000);
         decodedAudio.Samples.Zip(audio.Samples).Should().OnlyContain(pair => Math.Abs(pair.First - pair.Second) <= 1f / 32767f);
         samples[3].Media.Should().BeNull();
@@ -58,17 +58,13 @@ public sealed class LlavaConversationDatasetTests : IDisposable
 
         var sample = LlavaConversationDataset.Load(json, mediaRoot).Single();
 
-        ((AudioItem)sample.Media!).Samples.Should().Equal(0.5f, -0.5f);
+        ((AudioItem)sample.Media!.Load()).Samples.Should().Equal(0.5f, -0.5f);
     }
 
     public static TheoryData<string, string> BrokenSamples => new()
     {
         { """{"id": "m", "image": "missing.png", "conversations": [{"from": "human", "value": "<image>"}, {"from": "gpt", "value": "x"}]}""",
           "{json}:1: sample 'm' (item 0): image file '{root}/missing.png' does not exist" },
-        { """{"id": "u", "image": "text.png", "conversations": [{"from": "human", "value": "<image>"}, {"from": "gpt", "value": "x"}]}""",
-          "{json}:1: sample 'u' (item 0): cannot decode image file '{root}/text.png' (not a PNG or JPEG image?)" },
-        { """{"id": "w", "audio": "text.wav", "conversations": [{"from": "human", "value": "<audio>"}, {"from": "gpt", "value": "x"}]}""",
-          "{json}:1: sample 'w' (item 0): audio file '{root}/text.wav' is not a WAV file (no RIFF/WAVE header)" },
         { """{"id": "b", "image": "a.png", "audio": "a.wav", "conversations": [{"from": "human", "value": "<image>"}]}""",
           "{json}:1: sample 'b' (item 0): has both \"image\" and \"audio\"; a sample holds at most one media item" },
         { """{"id": "n", "conversations": []}""",

@@ -20,7 +20,7 @@ public sealed class SyntheticInstructionSetTests
             a.Id.Should().Be(b.Id);
             a.Turns.Should().Equal(b.Turns);
             a.Category.Should().Be(b.Category);
-            Values(a.Media).Should().Equal(Values(b.Media));
+            Values(a.Media?.Load()).Should().Equal(Values(b.Media?.Load()));
         }
         All(first).Should().HaveCount(All(second).Count());
     }
@@ -31,8 +31,8 @@ public sealed class SyntheticInstructionSetTests
         var first = SmallSplits.Value;
         var second = SyntheticInstructionSet.Generate(Small with { Seed = 99 });
 
-        Values(first.Train[0].Media).Should().NotEqual(Values(second.Train[0].Media));
-        Values(first.Train[Small.TrainPerCategory].Media).Should().NotEqual(Values(second.Train[Small.TrainPerCategory].Media));
+        Values(first.Train[0].Media?.Load()).Should().NotEqual(Values(second.Train[0].Media?.Load()));
+        Values(first.Train[Small.TrainPerCategory].Media?.Load()).Should().NotEqual(Values(second.Train[Small.TrainPerCategory].Media?.Load()));
         SyntheticInstructionSet.SplitFacts(1234).HeldOut.Should().NotEqual(SyntheticInstructionSet.SplitFacts(99).HeldOut);
     }
 
@@ -52,9 +52,9 @@ public sealed class SyntheticInstructionSetTests
         splits.Pretrain[0].Turns[0].Value.Should().Be("<image>");
         splits.Pretrain[24].Turns.Should().Equal(new ConversationTurn("human", ""), new ConversationTurn("gpt", "after one comes two ."));
         All(splits).Select(s => (s.Category, s.Media?.Modality ?? "text")).Should().OnlyContain(p => p.Category == p.Item2);
-        var image = (ImageItem)splits.Train[0].Media!;
+        var image = (ImageItem)splits.Train[0].Media!.Load();
         (image.Height, image.Width, image.Pixels.Length).Should().Be((32, 32, 3 * 32 * 32));
-        var audio = (AudioItem)splits.Train[24].Media!;
+        var audio = (AudioItem)splits.Train[24].Media!.Load();
         (audio.SampleRate, audio.Samples.Length).Should().Be((16000, 8000));
     }
 
@@ -65,7 +65,7 @@ public sealed class SyntheticInstructionSetTests
 
         foreach (var sample in splits.Train.Concat(splits.Eval).Where(s => s.Category == "image"))
         {
-            var facts = MediaAnalysis.Analyse((ImageItem)sample.Media!);
+            var facts = MediaAnalysis.Analyse((ImageItem)sample.Media!.Load());
             var expected = sample.Turns[0].Value switch
             {
                 "<image>\nwhat shape is in the image ?" => facts.Shape,
@@ -78,7 +78,7 @@ public sealed class SyntheticInstructionSetTests
         }
         foreach (var sample in splits.Pretrain.Where(s => s.Category == "image"))
         {
-            var facts = MediaAnalysis.Analyse((ImageItem)sample.Media!);
+            var facts = MediaAnalysis.Analyse((ImageItem)sample.Media!.Load());
             sample.Turns[1].Value.Should().Be(new ImageScene(facts.Shape, facts.Colour, facts.Count, facts.Side).Caption(), sample.Id);
         }
     }
@@ -90,7 +90,7 @@ public sealed class SyntheticInstructionSetTests
 
         foreach (var sample in splits.Train.Where(s => s.Category == "audio"))
         {
-            var facts = MediaAnalysis.Analyse((AudioItem)sample.Media!);
+            var facts = MediaAnalysis.Analyse((AudioItem)sample.Media!.Load());
             var expected = sample.Turns[0].Value switch
             {
                 "<audio>\nhow many beeps do you hear ?" => NumberWords.Of(facts.Beeps),
@@ -102,7 +102,7 @@ public sealed class SyntheticInstructionSetTests
         }
         foreach (var sample in splits.Pretrain.Where(s => s.Category == "audio"))
         {
-            var facts = MediaAnalysis.Analyse((AudioItem)sample.Media!);
+            var facts = MediaAnalysis.Analyse((AudioItem)sample.Media!.Load());
             sample.Turns[1].Value.Should().Be(new ToneClip(facts.Beeps, facts.Pitch, facts.Kind).Caption(), sample.Id);
         }
     }
@@ -131,10 +131,10 @@ public sealed class SyntheticInstructionSetTests
     {
         var splits = SmallSplits.Value;
         var trainMedia = splits.Pretrain.Concat(splits.Train).Where(s => s.Media is not null)
-            .Select(s => SyntheticInstructionSet.Fingerprint(Values(s.Media))).ToHashSet();
+            .Select(s => SyntheticInstructionSet.Fingerprint(Values(s.Media?.Load()))).ToHashSet();
 
         splits.Eval.Where(s => s.Media is not null)
-            .Should().OnlyContain(s => !trainMedia.Contains(SyntheticInstructionSet.Fingerprint(Values(s.Media))));
+            .Should().OnlyContain(s => !trainMedia.Contains(SyntheticInstructionSet.Fingerprint(Values(s.Media!.Load()))));
     }
 
     [Fact]

@@ -71,12 +71,27 @@ public sealed class BadDataTests
     public void Several_bad_samples_report_the_first_and_how_many_more()
     {
         using var data = new LlavaDataFolder();
-        data.WriteTrain(BadItem(data, "missing-image"), BadItem(data, "corrupt-audio"));
+        data.WriteTrain(BadItem(data, "corrupt-audio"), BadItem(data, "too-long"));
 
         var act = () => PipelineRunner.Train(PipelineLoader.Load(data.ConfigPath), _ => { });
 
         act.Should().Throw<InvalidDataException>().WithMessage(
-            $"{data.TrainJson}:5: sample 'gone' (item 3): image file '{data.DataDirectory}/nothere.png' does not exist (and 1 more bad samples)");
+            $"{data.TrainJson}:5: sample 'noise' (item 3): audio file '{data.DataDirectory}/corrupt.wav' is not a WAV file (no RIFF/WAVE header) (and 1 more bad samples)");
+    }
+
+    [Fact]
+    public void Problems_found_while_reading_stop_the_run_before_the_model_is_built_and_media_are_checked()
+    {
+        using var data = new LlavaDataFolder();
+        data.WriteTrain(BadItem(data, "corrupt-audio"), BadItem(data, "missing-image"), BadItem(data, "placeholder-count"));
+        var log = new List<string>();
+
+        var act = () => PipelineRunner.Train(PipelineLoader.Load(data.ConfigPath), log.Add);
+
+        // The corrupt clip (item 3) is only found when media are decoded; reading already found two problems.
+        act.Should().Throw<InvalidDataException>().WithMessage(
+            $"{data.TrainJson}:6: sample 'gone' (item 4): image file '{data.DataDirectory}/nothere.png' does not exist (and 1 more bad samples)");
+        log.Should().NotContain(line => line.StartsWith("data: checked", StringComparison.Ordinal));
     }
 
     [Fact]

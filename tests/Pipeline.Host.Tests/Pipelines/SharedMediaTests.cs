@@ -1,0 +1,46 @@
+using Pipeline.Host.Data;
+using Pipeline.Host.Pipelines;
+
+namespace Pipeline.Host.Tests.Pipelines;
+
+/// <summary>
+/// Conversation files at scale: samples that share media files cost one decode per file in the data check, and the
+/// checked samples of a file live in a sample file on disk, not in memory.
+/// </summary>
+public sealed class SharedMediaTests
+{
+    [Fact]
+    public void Media_shared_by_many_samples_are_decoded_once_by_the_data_check()
+    {
+        using var data = new LlavaDataFolder();
+        data.WriteTrain(Enumerable.Range(0, 60).Select(i => (object)(i % 2 == 0
+            ? new { id = $"img-{i}", image = "red.png", conversations = LlavaDataFolder.Turns("<image>\nwhat colour is it ?", "red") }
+            : new { id = $"aud-{i}", audio = "beep.wav", conversations = LlavaDataFolder.Turns("<audio>\nhow many beeps ?", "one") })).ToArray());
+        var log = new List<string>();
+
+        PipelineRunner.Train(PipelineLoader.Load(data.ConfigPath), log.Add);
+
+        // 63 train samples and 3 + 3 more in the eval file (read as pretrain and eval): two media files in all.
+        log.Should().ContainSingle(line => line.StartsWith("data: checked and tokenised 69 samples in ", StringComparison.Ordinal))
+            .Which.Should().EndWith(" s (2 media files decoded once each)");
+    }
+
+    [Fact]
+    public void Samples_read_from_files_are_kept_on_disk_and_synthetic_ones_in_memory()
+    {
+        using var data = new LlavaDataFolder();
+        data.WriteTrain();
+        using var synthetic = new TinyPipeline();
+
+        var (_, files) = DataFactory.Load(PipelineLoader.Load(data.ConfigPath));
+        var (_, generated) = DataFactory.Load(PipelineLoader.Load(synthetic.ConfigPath));
+        using (files)
+        using (generated)
+        {
+            files.Train.Should().BeOfType<TokenizedSampleFile>().Which.Select(s => s.Id).Should().Equal("img-1", "aud-1", "txt-1");
+            files.Train[0].Media.Should().BeOfType<MediaFile>().Which.Path.Should().Be(data.Media("red.png"));
+            generated.Train.Should().BeOfType<List<TokenizedSample>>();
+            generated.Train[0].Media.Should().BeOfType<DecodedMedia>();
+        }
+    }
+}
