@@ -1,4 +1,5 @@
 using Pipeline.Host.Checkpoints;
+using Pipeline.Host.Data.Templates;
 using Pipeline.Host.Training;
 using static TorchSharp.torch;
 
@@ -30,7 +31,8 @@ public sealed record CheckpointEvaluation(string CheckpointDirectory, WeightsLoa
         using var built = ModelFactory.Build(definition, tokenizer.VocabularySize, device);
         var weights = ModelWeights.Load(built.Model, directory).RefuseUnexpected();
 
-        var collator = new BatchCollator(tokenizer, built.Model, built.Model.Llm.Options.MaxSequenceLength);
+        var collator = new BatchCollator(tokenizer, built.Model, built.Model.Llm.Options.MaxSequenceLength,
+            ConversationTokenizer.For(tokenizer, config.Data));
         var evaluation = new Evaluator(built.Model, collator, device, config.Data.EvalBatchSize).Evaluate(splits.Eval);
         var counts = splits.Eval.GroupBy(s => s.Category).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
         return new CheckpointEvaluation(directory, weights, evaluation, counts);

@@ -1,5 +1,6 @@
 using Pipeline.Host.Config;
 using Pipeline.Host.Data;
+using Pipeline.Host.Data.Templates;
 using Pipeline.Host.Training;
 
 namespace Pipeline.Host.Pipelines;
@@ -27,11 +28,13 @@ public static class DataFactory
     public static LoadedData Read(PipelineDefinition definition, DataFileReader? reader = null)
     {
         DataConfig data = definition.Config.Data;
+        // A vocabulary built from the data also holds the words the template writes around the turns.
+        var templateTexts = ConversationTemplates.For(data.Template).FixedTexts(data.SystemPrompt);
         if (data.Source == DataSource.Synthetic)
         {
             var generated = SyntheticInstructionSet.Generate(data.Synthetic);
             var splits = new DataSplits(generated.Pretrain, generated.Train, generated.Eval);
-            return new LoadedData(WordTokenizer.Build(Texts(splits)), splits, []);
+            return new LoadedData(WordTokenizer.Build(Texts(splits).Concat(templateTexts)), splits, []);
         }
         var llava = data.Llava;
         string? mediaRoot = string.IsNullOrEmpty(llava.MediaRoot) ? null : definition.Resolve(llava.MediaRoot);
@@ -45,7 +48,7 @@ public static class DataFactory
         }
         var files = new DataSplits(ReadSplit("pretrain", llava.Pretrain), ReadSplit("train", llava.Train), ReadSplit("eval", llava.Eval));
         ITextTokenizer tokenizer = string.IsNullOrEmpty(llava.Tokenizer)
-            ? WordTokenizer.Build(Texts(files))
+            ? WordTokenizer.Build(Texts(files).Concat(templateTexts))
             : TokenizerLoader.Load(definition.Resolve(llava.Tokenizer), reader);
         return new LoadedData(tokenizer, files, problems);
     }

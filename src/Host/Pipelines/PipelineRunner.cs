@@ -3,6 +3,7 @@ using System.Text.Json;
 using Pipeline.Contracts.Schedulers;
 using Pipeline.Host.Checkpoints;
 using Pipeline.Host.Data;
+using Pipeline.Host.Data.Templates;
 using Pipeline.Host.Reporting;
 using Pipeline.Host.Training;
 using static TorchSharp.torch;
@@ -38,7 +39,8 @@ public static class PipelineRunner
         DataCheck.RefuseLoadProblems(config, data);
         var tokenizer = data.Tokenizer;
         using var built = ModelFactory.Build(definition, tokenizer.VocabularySize, device);
-        var collator = new BatchCollator(tokenizer, built.Model, built.Model.Llm.Options.MaxSequenceLength);
+        var collator = new BatchCollator(tokenizer, built.Model, built.Model.Llm.Options.MaxSequenceLength,
+            ConversationTokenizer.For(tokenizer, config.Data));
         var report = DataCheck.Run(config, data, new SampleChecker(collator, built.Model));
         var splits = report.Splits;
         foreach (string line in report.LogLines()) log(line);

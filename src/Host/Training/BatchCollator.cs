@@ -1,14 +1,15 @@
 using Pipeline.Contracts.Media;
 using Pipeline.Host.Data;
+using Pipeline.Host.Data.Templates;
 using Pipeline.Host.Modules.Multimodal;
 using static TorchSharp.torch;
 
 namespace Pipeline.Host.Training;
 
 /// <summary>
-/// Turns samples into a <see cref="ModelBatch"/>: <c>&lt;bos&gt;</c>, then each turn's tokens, each placeholder
-/// expanded to its encoder's token count, and <c>&lt;eos&gt;</c> after every answer (<c>gpt</c>) turn. Only answer
-/// tokens and their <c>&lt;eos&gt;</c> are supervised.
+/// Turns samples into a <see cref="ModelBatch"/>: the conversation tokenized through its template (by default
+/// <c>plain</c>: <c>&lt;bos&gt;</c>, each turn's tokens, <c>&lt;eos&gt;</c> after every answer), each placeholder
+/// expanded to its encoder's token count. Only answer tokens and their end-of-turn markers are supervised.
 /// </summary>
 public sealed class BatchCollator
 {
@@ -18,12 +19,18 @@ public sealed class BatchCollator
     private readonly ITextTokenizer _tokenizer;
     private readonly MultimodalModel _model;
     private readonly int _maxLength;
+    private readonly ConversationTokenizer _conversations;
 
-    public BatchCollator(ITextTokenizer tokenizer, MultimodalModel model, int maxLength)
+    /// <param name="tokenizer">The text tokenizer.</param>
+    /// <param name="model">The model, for its encoders' token counts.</param>
+    /// <param name="maxLength">The longest sample, in tokens.</param>
+    /// <param name="conversations">The conversation template over <paramref name="tokenizer"/>; <c>plain</c> when omitted.</param>
+    public BatchCollator(ITextTokenizer tokenizer, MultimodalModel model, int maxLength, ConversationTokenizer? conversations = null)
     {
         _tokenizer = tokenizer;
         _model = model;
         _maxLength = maxLength;
+        _conversations = conversations ?? new ConversationTokenizer(tokenizer, new PlainTemplate());
     }
 
     /// <summary>The longest sample, in tokens (media tokens included).</summary>
@@ -46,17 +53,13 @@ public sealed class BatchCollator
     /// <summary>Like <see cref="Tokenize"/>, without the length check.</summary>
     public (List<long> Ids, List<bool> Supervised) TokenizeAnyLength(Sample sample)
     {
-        var ids = new List<long> { _tokenizer.BosId };
-        var supervised = new List<bool> { false };
-        foreach (var turn in sample.Turns)
+        var conversation = _conversations.Tokenize(sample.Turns);
+        var ids = new List<long>(conversation.Ids.Length);
+        var supervised = new List<bool>(conversation.Ids.Length);
+        for (int i = 0; i < conversation.Ids.Length; i++)
         {
-            bool answer = turn.From == "gpt";
-            foreach (int id in _tokenizer.Encode(turn.Value))
-            {
-                int repeat = PlaceholderRepeat(id, sample);
-                for (int r = 0; r < repeat; r++) { ids.Add(id); supervised.Add(answer); }
-            }
-            if (answer) { ids.Add(_tokenizer.EosId); supervised.Add(true); }
+            int repeat = PlaceholderRepeat(conversation.Ids[i], sample);
+            for (int r = 0; r < repeat; r++) { ids.Add(conversation.Ids[i]); supervised.Add(conversation.Supervised[i]); }
         }
         return (ids, supervised);
     }
