@@ -10,6 +10,9 @@ public abstract class ConversationTemplate
     /// <summary>The template's name (YAML <c>data.template</c>).</summary>
     public abstract ConversationTemplateName Name { get; }
 
+    /// <summary>The name as YAML writes it (<c>llava_v1</c>).</summary>
+    public string ConfigName => Config.Binding.SnakeCase.FromPascalCase(Name.ToString());
+
     /// <summary>The system prompt used when none is configured; empty when the format then has no system part.</summary>
     public abstract string DefaultSystemPrompt { get; }
 
@@ -24,7 +27,7 @@ public abstract class ConversationTemplate
     {
         if (!HasSystemPrompt && systemPrompt.Length > 0)
         {
-            throw new ArgumentException($"the {Name} template has no system prompt", nameof(systemPrompt));
+            throw new ArgumentException($"the {ConfigName} template has no system prompt", nameof(systemPrompt));
         }
         var writer = new SegmentWriter();
         Write(writer, turns, systemPrompt.Length > 0 ? systemPrompt : DefaultSystemPrompt);

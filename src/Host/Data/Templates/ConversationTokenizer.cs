@@ -21,7 +21,7 @@ public sealed class ConversationTokenizer
     {
         if (!template.HasSystemPrompt && systemPrompt.Length > 0)
         {
-            throw new ArgumentException($"the {template.Name} template has no system prompt", nameof(systemPrompt));
+            throw new ArgumentException($"the {template.ConfigName} template has no system prompt", nameof(systemPrompt));
         }
         (_tokenizer, Template, _systemPrompt) = (tokenizer, template, systemPrompt);
     }
