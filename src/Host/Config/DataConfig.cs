@@ -1,4 +1,5 @@
 using Pipeline.Host.Data;
+using Pipeline.Host.Data.Templates;
 
 namespace Pipeline.Host.Config;
 
@@ -20,6 +21,18 @@ public sealed record DataConfig : Pipeline.Contracts.Options.IValidatableOptions
     /// </summary>
     public DataErrorPolicy OnError { get; init; } = DataErrorPolicy.Error;
 
+    /// <summary>
+    /// The conversation format samples are written in before tokenizing: <c>plain</c>, <c>llava_v1</c>, <c>llama2</c>,
+    /// <c>llama3</c> or <c>chatml</c> (docs/DATA-TEMPLATES.md).
+    /// </summary>
+    public ConversationTemplateName Template { get; init; } = ConversationTemplateName.Plain;
+
+    /// <summary>
+    /// The system prompt; empty for the template's default (Vicuna's system line for <c>llava_v1</c>, none for the
+    /// others). <c>plain</c> has no system prompt, so setting one with it is an error.
+    /// </summary>
+    public string SystemPrompt { get; init; } = "";
+
     /// <summary>Samples per evaluation batch.</summary>
     public int EvalBatchSize { get; init; } = 64;
 
@@ -35,5 +48,7 @@ public sealed record DataConfig : Pipeline.Contracts.Options.IValidatableOptions
         if (PrefetchBatches is < 0 or > 64) yield return new("prefetch_batches", $"must be between 0 and 64, got {PrefetchBatches}");
         if (Source == DataSource.LlavaJson && string.IsNullOrEmpty(Llava.Train))
             yield return new("llava", "llava.train is required when source is llava_json");
+        if (Template == ConversationTemplateName.Plain && SystemPrompt.Length > 0)
+            yield return new("system_prompt", "the plain template has no system prompt; choose another data.template or remove data.system_prompt");
     }
 }

@@ -50,12 +50,15 @@ public sealed class HuggingFaceBpeTokenizer : ITextTokenizer
         }
         var vocabulary = model.GetProperty("vocab").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetInt32(), StringComparer.Ordinal);
         var addedSpecial = new List<int>();
+        var addedTokens = new List<KeyValuePair<string, int>>();
         if (root.TryGetProperty("added_tokens", out var added) && added.ValueKind == JsonValueKind.Array)
         {
             foreach (var token in added.EnumerateArray())
             {
                 var id = token.GetProperty("id").GetInt32();
-                vocabulary.TryAdd(token.GetProperty("content").GetString()!, id);
+                var content = token.GetProperty("content").GetString()!;
+                vocabulary.TryAdd(content, id);
+                addedTokens.Add(new(content, id));
                 if (token.TryGetProperty("special", out var special) && special.GetBoolean())
                 {
                     addedSpecial.Add(id);
@@ -86,7 +89,7 @@ public sealed class HuggingFaceBpeTokenizer : ITextTokenizer
         var table = new SpecialTokenTable(vocabulary.Values.Max() + 1, LookUp,
             Required(BosNames, "beginning-of-sequence"), Required(EosNames, "end-of-sequence"),
             PadNames.Select(LookUp).FirstOrDefault(id => id is not null),
-            options.UnknownToken is null ? null : LookUp(options.UnknownToken), addedSpecial);
+            options.UnknownToken is null ? null : LookUp(options.UnknownToken), addedSpecial, addedTokens);
         return new HuggingFaceBpeTokenizer(BpeTokenizer.Create(options), table, spaceReplacement);
     }
 
@@ -104,6 +107,10 @@ public sealed class HuggingFaceBpeTokenizer : ITextTokenizer
 
     /// <inheritdoc />
     public int PlaceholderId(string modality) => _special.PlaceholderId(modality);
+
+    /// <inheritdoc />
+    /// <remarks>The control tokens are the file's <c>added_tokens</c>, special or not.</remarks>
+    public int? ControlTokenId(string token) => _special.ControlTokenId(token);
 
     /// <inheritdoc />
     public IReadOnlyList<int> Encode(string text) => _special.Encode(text, segment => _model.EncodeToIds(segment));

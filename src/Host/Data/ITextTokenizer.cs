@@ -22,6 +22,13 @@ public interface ITextTokenizer
     /// <exception cref="ArgumentException">The modality has no placeholder.</exception>
     int PlaceholderId(string modality);
 
+    /// <summary>
+    /// The single id of a control token spelled <paramref name="token"/> (such as <c>&lt;|im_start|&gt;</c> or
+    /// <c>&lt;|eot_id|&gt;</c>), or <c>null</c> when the tokenizer has no such token; conversation templates then encode
+    /// the spelling as ordinary text.
+    /// </summary>
+    int? ControlTokenId(string token);
+
     /// <summary>Encodes text without BOS or EOS; placeholders in the text map to their placeholder ids.</summary>
     IReadOnlyList<int> Encode(string text);
 

@@ -1,26 +1,28 @@
+using Pipeline.Host.Config;
+using Pipeline.Host.Data.Templates;
+
 namespace Pipeline.Host.Data;
 
 /// <summary>
-/// Tokenises a sample's conversation once: <c>&lt;bos&gt;</c>, then each turn's tokens and <c>&lt;eos&gt;</c> after
-/// every answer (<c>gpt</c>) turn; only answer tokens and their <c>&lt;eos&gt;</c> are supervised. A media placeholder
-/// stays one id; the collator expands it to its encoder's token count.
+/// Tokenises a sample's conversation once, through its conversation template (<c>data.template</c>; by default
+/// <c>plain</c>: <c>&lt;bos&gt;</c>, each turn's tokens, <c>&lt;eos&gt;</c> after every answer). Only answer tokens
+/// and their end-of-turn markers are supervised. A media placeholder stays one id; the collator expands it to its
+/// encoder's token count.
 /// </summary>
-public sealed class SampleTokenizer(ITextTokenizer tokenizer)
+public sealed class SampleTokenizer(ConversationTokenizer conversations)
 {
-    /// <summary>The text tokenizer.</summary>
-    public ITextTokenizer Text => tokenizer;
+    /// <summary>The <c>plain</c> template over <paramref name="tokenizer"/>.</summary>
+    public SampleTokenizer(ITextTokenizer tokenizer) : this(new ConversationTokenizer(tokenizer, new PlainTemplate()))
+    {
+    }
+
+    /// <summary>The template and system prompt <paramref name="data"/> configures, over <paramref name="tokenizer"/>.</summary>
+    public static SampleTokenizer For(ITextTokenizer tokenizer, DataConfig data) => new(ConversationTokenizer.For(tokenizer, data));
 
     /// <summary>The sample's tokens and their supervision; no length check.</summary>
     public TokenizedSample Tokenize(Sample sample)
     {
-        var ids = new List<int> { tokenizer.BosId };
-        var supervised = new List<bool> { false };
-        foreach (var turn in sample.Turns)
-        {
-            bool answer = turn.From == ConversationTurn.Assistant;
-            foreach (int id in tokenizer.Encode(turn.Value)) { ids.Add(id); supervised.Add(answer); }
-            if (answer) { ids.Add(tokenizer.EosId); supervised.Add(true); }
-        }
-        return new TokenizedSample(sample.Id, sample.Category, sample.Location, sample.Media, [.. ids], [.. supervised]);
+        var conversation = conversations.Tokenize(sample.Turns);
+        return new TokenizedSample(sample.Id, sample.Category, sample.Location, sample.Media, conversation.Ids, conversation.Supervised);
     }
 }

@@ -19,7 +19,23 @@ public sealed class SentencePieceTextTokenizer : ITextTokenizer
         int? LookUp(string token) => vocabulary.TryGetValue(token, out var id) ? id : null;
         var size = vocabulary.Count == 0 ? 0 : vocabulary.Values.Max() + 1;
         _special = new SpecialTokenTable(size, LookUp, model.BeginningOfSentenceId, model.EndOfSentenceId,
-            LookUp("<pad>"), model.UnknownId, model.SpecialTokens?.Values ?? []);
+            LookUp("<pad>"), model.UnknownId, model.SpecialTokens?.Values ?? [], ControlPieces(model));
+    }
+
+    /// <summary>The pieces text never splits: the BOS and EOS pieces (<c>&lt;s&gt;</c>, <c>&lt;/s&gt;</c>) and the model's special tokens.</summary>
+    private static IEnumerable<KeyValuePair<string, int>> ControlPieces(SentencePieceTokenizer model)
+    {
+        foreach (var (piece, id) in model.Vocabulary)
+        {
+            if (id == model.BeginningOfSentenceId || id == model.EndOfSentenceId)
+            {
+                yield return new(piece, id);
+            }
+        }
+        foreach (var token in model.SpecialTokens ?? new Dictionary<string, int>())
+        {
+            yield return token;
+        }
     }
 
     /// <summary>Reads a SentencePiece model file.</summary>
@@ -53,6 +69,9 @@ public sealed class SentencePieceTextTokenizer : ITextTokenizer
 
     /// <inheritdoc />
     public int PlaceholderId(string modality) => _special.PlaceholderId(modality);
+
+    /// <inheritdoc />
+    public int? ControlTokenId(string token) => _special.ControlTokenId(token);
 
     /// <inheritdoc />
     public IReadOnlyList<int> Encode(string text) =>

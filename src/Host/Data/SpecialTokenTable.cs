@@ -10,6 +10,7 @@ internal sealed class SpecialTokenTable
 {
     private readonly Dictionary<string, int> _placeholders = new(StringComparer.Ordinal);
     private readonly HashSet<int> _specialIds = [];
+    private readonly Dictionary<string, int> _controlTokens = new(StringComparer.Ordinal);
 
     /// <param name="modelVocabularySize">One more than the largest id of the model.</param>
     /// <param name="lookUp">Finds a token of the model by its text.</param>
@@ -18,9 +19,14 @@ internal sealed class SpecialTokenTable
     /// <param name="padId">The model's padding id, if it has one.</param>
     /// <param name="unkId">The model's unknown-token id, if it has one; used for padding when there is no padding token (as LLaVA does).</param>
     /// <param name="otherSpecialIds">Further ids that decoding skips (control tokens).</param>
+    /// <param name="controlTokens">The model's tokens that text never splits, by spelling (for <see cref="ControlTokenId"/>).</param>
     public SpecialTokenTable(int modelVocabularySize, Func<string, int?> lookUp, int bosId, int eosId, int? padId, int? unkId,
-        IEnumerable<int> otherSpecialIds)
+        IEnumerable<int> otherSpecialIds, IEnumerable<KeyValuePair<string, int>>? controlTokens = null)
     {
+        foreach (var (spelling, id) in controlTokens ?? [])
+        {
+            _controlTokens.TryAdd(spelling, id);
+        }
         var next = modelVocabularySize;
         foreach (var modality in MediaPlaceholders.Modalities)
         {
@@ -50,6 +56,9 @@ internal sealed class SpecialTokenTable
 
     public int PlaceholderId(string modality) =>
         _placeholders.TryGetValue(modality, out var id) ? id : throw MediaPlaceholders.UnknownModality(modality);
+
+    /// <summary>The id of the control token spelled <paramref name="token"/>, or <c>null</c> when the model has none.</summary>
+    public int? ControlTokenId(string token) => _controlTokens.TryGetValue(token, out var id) ? id : null;
 
     /// <summary>Whether decoding skips <paramref name="id"/>.</summary>
     public bool IsSpecial(int id) => id >= ModelVocabularySize || _specialIds.Contains(id);

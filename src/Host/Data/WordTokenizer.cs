@@ -125,6 +125,13 @@ public sealed class WordTokenizer : ITextTokenizer
     };
 
     /// <inheritdoc />
+    /// <remarks>
+    /// A word vocabulary has no control tokens: a template's markers (<c>&lt;|im_start|&gt;</c>, <c>[inst]</c>) are
+    /// ordinary words, in the vocabulary when it was built with the template's fixed texts.
+    /// </remarks>
+    public int? ControlTokenId(string token) => null;
+
+    /// <inheritdoc />
     public IReadOnlyList<int> Encode(string text)
     {
         var ids = new List<int>();

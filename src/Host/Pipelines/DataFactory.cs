@@ -1,5 +1,6 @@
 using Pipeline.Host.Config;
 using Pipeline.Host.Data;
+using Pipeline.Host.Data.Templates;
 using Pipeline.Host.Training;
 
 namespace Pipeline.Host.Pipelines;
@@ -21,7 +22,7 @@ public static class DataFactory
     {
         var data = Read(definition);
         if (data.Problems.Count > 0) throw new InvalidDataException(data.Problems[0].Problem.Message);
-        var tokenizer = new SampleTokenizer(data.Tokenizer);
+        var tokenizer = SampleTokenizer.For(data.Tokenizer, definition.Config.Data);
         var splits = data.Sources.Select(source =>
         {
             var store = SplitStore.For(source);
@@ -66,6 +67,8 @@ public static class DataFactory
 
         bool buildVocabulary = data.Source == DataSource.Synthetic || string.IsNullOrEmpty(data.Llava.Tokenizer);
         var words = buildVocabulary ? new WordTokenizer.Builder() : null;
+        // A vocabulary built from the data also holds the words the template writes around the turns.
+        foreach (string text in buildVocabulary ? ConversationTemplates.For(data.Template).FixedTexts(data.SystemPrompt) : []) words!.Add(text);
         var problems = new List<SplitProblem>();
         var counts = new Dictionary<string, int>();
         foreach (var source in sources)

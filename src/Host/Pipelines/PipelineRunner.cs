@@ -41,7 +41,7 @@ public static class PipelineRunner
         log($"data: read {data.Counts.Values.Sum():N0} samples in {reading.Elapsed.TotalSeconds:F1} s");
         using var built = ModelFactory.Build(definition, tokenizer.VocabularySize, device);
         var collator = new BatchCollator(tokenizer, built.Model, built.Model.Llm.Options.MaxSequenceLength);
-        var checker = new SampleChecker(new SampleTokenizer(tokenizer), collator, built.Model);
+        var checker = new SampleChecker(SampleTokenizer.For(tokenizer, config.Data), collator, built.Model);
         var checking = Stopwatch.StartNew();
         var report = DataCheck.Run(config, data, checker);
         using var splits = report.Splits;
