@@ -33,16 +33,17 @@ public static class DataCheck
     {
         var passed = new Dictionary<string, IReadOnlyList<Sample>>();
         var problems = new List<SplitProblem>();
+        var mediaChanges = DataReport.SplitNames.ToDictionary(split => split, _ => new MediaChangeTally());
         foreach (string split in DataReport.SplitNames)
         {
-            var (kept, rejected) = checker.Check(DataReport.SplitOf(data.Splits, split));
+            var (kept, rejected) = checker.Check(DataReport.SplitOf(data.Splits, split), mediaChanges[split]);
             passed[split] = kept;
             problems.AddRange(data.Problems.Where(p => p.Split == split)
                 .Concat(rejected.Select(p => new SplitProblem(split, p)))
                 .OrderBy(p => p.Problem.Location?.Index ?? -1));
         }
         if (config.Data.OnError == DataErrorPolicy.Error && problems.Count > 0) throw Refusal(problems);
-        var report = new DataReport(new DataSplits(passed["pretrain"], passed["train"], passed["eval"]), problems);
+        var report = new DataReport(new DataSplits(passed["pretrain"], passed["train"], passed["eval"]), problems) { MediaChanges = mediaChanges };
         foreach (var stage in config.Stages)
         {
             string split = stage.Split.ToString().ToLowerInvariant();

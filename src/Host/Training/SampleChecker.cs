@@ -1,3 +1,4 @@
+using Pipeline.Contracts.Encoders;
 using Pipeline.Contracts.Media;
 using Pipeline.Host.Data;
 using Pipeline.Host.Modules.Multimodal;
@@ -11,16 +12,20 @@ namespace Pipeline.Host.Training;
 /// sample's media, the placeholders expand, the tokens (media tokens included) fit
 /// <c>model.llm.max_sequence_length</c>, and the encoder accepts the media (its <see cref="Pipeline.Contracts.Encoders.IEncoder.Collate"/>
 /// throws <see cref="InvalidDataException"/> for media it cannot take, such as a wrong sample rate). Media are
-/// collated one sample at a time on the CPU and freed at once.
+/// collated one sample at a time on the CPU and freed at once. Media of samples that pass go to a
+/// <see cref="MediaChangeTally"/>, with the cut an encoder that implements <see cref="IMediaLengthLimit"/> will make.
 /// </summary>
 public sealed class SampleChecker(BatchCollator collator, MultimodalModel model)
 {
     /// <summary>Samples checked inside one finalizer fence and dispose scope.</summary>
     private const int ChunkSize = 64;
 
-    /// <summary>Splits <paramref name="samples"/> into those that pass and one problem for each that does not, keeping order.</summary>
+    /// <summary>
+    /// Splits <paramref name="samples"/> into those that pass and one problem for each that does not, keeping order;
+    /// the media of those that pass are added to <paramref name="mediaChanges"/> when given.
+    /// </summary>
     /// <exception cref="PluginFailureException">An encoder's collate threw something other than <see cref="InvalidDataException"/>.</exception>
-    public (IReadOnlyList<Sample> Passed, IReadOnlyList<SampleProblem> Problems) Check(IReadOnlyList<Sample> samples)
+    public (IReadOnlyList<Sample> Passed, IReadOnlyList<SampleProblem> Problems) Check(IReadOnlyList<Sample> samples, MediaChangeTally? mediaChanges = null)
     {
         var passed = new List<Sample>(samples.Count);
         var problems = new List<SampleProblem>();
@@ -31,7 +36,7 @@ public sealed class SampleChecker(BatchCollator collator, MultimodalModel model)
                 using var scope = NewDisposeScope();
                 foreach (var sample in chunk)
                 {
-                    if (ProblemOf(sample) is { } problem) problems.Add(problem);
+                    if (ProblemOf(sample, mediaChanges) is { } problem) problems.Add(problem);
                     else passed.Add(sample);
                 }
                 return 0;
@@ -40,7 +45,7 @@ public sealed class SampleChecker(BatchCollator collator, MultimodalModel model)
         return (passed, problems);
     }
 
-    private SampleProblem? ProblemOf(Sample sample)
+    private SampleProblem? ProblemOf(Sample sample, MediaChangeTally? mediaChanges)
     {
         SampleProblem Problem(SampleProblemReason reason, string detail) => new(reason, sample.Id, sample.Location, detail);
 
@@ -61,9 +66,11 @@ public sealed class SampleChecker(BatchCollator collator, MultimodalModel model)
         if (media is null) return null;
 
         var (name, component) = encoder!.Value;
+        MediaCut? cut;
         try
         {
             component.Collate([media], CPU).Dispose();
+            cut = (component as IMediaLengthLimit)?.CutOf(media);
         }
         catch (InvalidDataException error)
         {
@@ -73,6 +80,7 @@ public sealed class SampleChecker(BatchCollator collator, MultimodalModel model)
         {
             throw new PluginFailureException("encoder", model.PluginOrigins.EncoderPlugin(name), "while collating media", error);
         }
+        mediaChanges?.Add(sample.Id, media, cut);
         return null;
     }
 }
