@@ -30,6 +30,7 @@ public sealed class MediaChangeReportTests
 
         PipelineRunner.Train(PipelineLoader.Load(data.ConfigPath), log.Add);
 
+        log.Should().Contain("device: cpu", "the run log also says which device run.device resolved to");
         log.Should().Contain("data: 2 of 4 train audio clips are longer than the encoder's 0.5 s and are cut to it; the longest is 'long-b' (1.25 s)");
         log.Should().ContainSingle(line => line.Contains("longer than the encoder's"), "pretrain and eval hold only beep.wav, which fits");
         log.Should().ContainSingle(line => line.Contains("averaged to mono"))
