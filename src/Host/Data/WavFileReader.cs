@@ -5,7 +5,8 @@ namespace Pipeline.Host.Data;
 
 /// <summary>
 /// Reads RIFF/WAVE files: integer PCM of 8, 16, 24 or 32 bits and IEEE float of 32 or 64 bits (also inside
-/// WAVE_FORMAT_EXTENSIBLE). Channels are averaged to mono; the file's sample rate is kept. Chunks other than
+/// WAVE_FORMAT_EXTENSIBLE). Channels are averaged to mono (the result records how many there were in
+/// <see cref="AudioItem.SourceChannels"/>, so the data check can report it); the file's sample rate is kept. Chunks other than
 /// <c>fmt </c> and <c>data</c> (LIST, fact, cue ...) are skipped.
 /// </summary>
 public static class WavFileReader
@@ -55,7 +56,7 @@ public static class WavFileReader
                 {
                     throw new InvalidDataException($"audio file '{path}' has its data chunk before the fmt chunk");
                 }
-                return new AudioItem(sourceId, ToMono(body, format), format.SampleRate);
+                return new AudioItem(sourceId, ToMono(body, format), format.SampleRate) { SourceChannels = format.Channels };
             }
             at += 8 + size + (size & 1);
         }

@@ -23,7 +23,7 @@ public sealed record CheckpointEvaluation(string CheckpointDirectory, WeightsLoa
         var config = definition.Config;
         string directory = CheckpointLocation.Resolve(checkpointPath);
         if (config.Run.Threads > 0) set_num_threads(config.Run.Threads);
-        Device device = DeviceResolver.Resolve(config.Run.Device);
+        Device device = DeviceResolver.Resolve(config.Run.Device).Device;
         var (tokenizer, splits) = DataFactory.Load(definition);
         using var _ = splits;
         if (splits.Eval.Count == 0) throw new InvalidOperationException("the pipeline's data has no eval samples to evaluate on");

@@ -34,6 +34,7 @@ public static class DataCheck
     {
         var stores = new List<SplitStore>();
         var problems = new List<SplitProblem>();
+        var mediaChanges = DataReport.SplitNames.ToDictionary(split => split, _ => new MediaChangeTally());
         try
         {
             foreach (var source in data.Sources)
@@ -41,7 +42,7 @@ public static class DataCheck
                 var store = SplitStore.For(source);
                 stores.Add(store);
                 var rejected = new List<SplitProblem>();
-                foreach (var (sample, problem) in checker.Check(source.Samples()))
+                foreach (var (sample, problem) in checker.Check(source.Samples(), mediaChanges[source.Split]))
                 {
                     if (sample is not null) store.Add(sample);
                     else rejected.Add(new SplitProblem(source.Split, problem!));
@@ -50,7 +51,7 @@ public static class DataCheck
                     .OrderBy(p => p.Problem.Location?.Index ?? -1));
             }
             if (config.Data.OnError == DataErrorPolicy.Error && problems.Count > 0) throw Refusal(problems);
-            var report = new DataReport(new DataSplits(stores[0].Samples, stores[1].Samples, stores[2].Samples), problems);
+            var report = new DataReport(new DataSplits(stores[0].Samples, stores[1].Samples, stores[2].Samples), problems) { MediaChanges = mediaChanges };
             foreach (var stage in config.Stages)
             {
                 string split = stage.Split.ToString().ToLowerInvariant();

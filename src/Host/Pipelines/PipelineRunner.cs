@@ -31,7 +31,9 @@ public static class PipelineRunner
         var config = definition.Config;
         ResumePoint? resumePoint = CheckpointStartup.Prepare(definition, resume, log);
         if (config.Run.Threads > 0) set_num_threads(config.Run.Threads);
-        Device device = DeviceResolver.Resolve(config.Run.Device);
+        var resolved = DeviceResolver.Resolve(config.Run.Device);
+        Device device = resolved.Device;
+        log(resolved.Description);
         // Data, model and every sample check come before the output directory is touched: bad input or a failing
         // plugin must never disturb what an earlier run left there.
         var reading = Stopwatch.StartNew();

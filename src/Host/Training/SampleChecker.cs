@@ -1,3 +1,4 @@
+using Pipeline.Contracts.Encoders;
 using Pipeline.Contracts.Media;
 using Pipeline.Host.Data;
 using Pipeline.Host.Modules.Multimodal;
@@ -12,34 +13,42 @@ namespace Pipeline.Host.Training;
 /// tokens (media tokens included) fit <c>model.llm.max_sequence_length</c>, the media decode, and the encoder accepts
 /// them (its <see cref="Pipeline.Contracts.Encoders.IEncoder.Collate"/> throws <see cref="InvalidDataException"/> for
 /// media it cannot take, such as a wrong sample rate). Samples stream through in chunks; a media file shared by many
-/// samples is decoded and collated once, and its verdict remembered.
+/// samples is decoded and collated once, and its verdict remembered. Media of samples that pass go to a
+/// <see cref="MediaChangeTally"/>, with the cut an encoder that implements <see cref="IMediaLengthLimit"/> will make.
 /// </summary>
 public sealed class SampleChecker(SampleTokenizer tokenizer, BatchCollator collator, MultimodalModel model)
 {
     /// <summary>Samples whose media are decoded together and then collated inside one finalizer fence and dispose scope.</summary>
     private const int ChunkSize = 64;
 
-    private readonly Dictionary<string, (SampleProblemReason Reason, string Detail)?> _mediaVerdicts = new(StringComparer.Ordinal);
+    /// <summary>A media file's verdict: the problem that keeps its samples out, or what the report needs to know of it.</summary>
+    private sealed record MediaVerdict(SampleProblemReason Reason, string? Detail, MediaFacts? Facts);
+
+    private readonly Dictionary<string, MediaVerdict> _mediaVerdicts = new(StringComparer.Ordinal);
 
     /// <summary>Distinct media files decoded so far (a file shared by many samples counts once).</summary>
     public int MediaFilesDecoded { get; private set; }
 
-    /// <summary>Checks <paramref name="samples"/> lazily, one result per sample, in order.</summary>
+    /// <summary>
+    /// Checks <paramref name="samples"/> lazily, one result per sample, in order; the media of those that pass are
+    /// added to <paramref name="mediaChanges"/> when given.
+    /// </summary>
     /// <exception cref="PluginFailureException">An encoder's collate threw something other than <see cref="InvalidDataException"/>.</exception>
-    public IEnumerable<SampleCheck> Check(IEnumerable<Sample> samples)
+    public IEnumerable<SampleCheck> Check(IEnumerable<Sample> samples, MediaChangeTally? mediaChanges = null)
     {
         foreach (var chunk in samples.Chunk(ChunkSize))
         {
-            foreach (var result in CheckChunk(chunk)) yield return result;
+            foreach (var result in CheckChunk(chunk, mediaChanges)) yield return result;
         }
     }
 
     /// <summary>Splits <paramref name="samples"/> into those that pass (tokenised) and one problem for each that does not, keeping order.</summary>
-    public (IReadOnlyList<TokenizedSample> Passed, IReadOnlyList<SampleProblem> Problems) CheckAll(IEnumerable<Sample> samples)
+    public (IReadOnlyList<TokenizedSample> Passed, IReadOnlyList<SampleProblem> Problems) CheckAll(IEnumerable<Sample> samples,
+        MediaChangeTally? mediaChanges = null)
     {
         var passed = new List<TokenizedSample>();
         var problems = new List<SampleProblem>();
-        foreach (var (sample, problem) in Check(samples))
+        foreach (var (sample, problem) in Check(samples, mediaChanges))
         {
             if (sample is not null) passed.Add(sample);
             else problems.Add(problem!);
@@ -47,7 +56,7 @@ public sealed class SampleChecker(SampleTokenizer tokenizer, BatchCollator colla
         return (passed, problems);
     }
 
-    private List<SampleCheck> CheckChunk(Sample[] chunk)
+    private List<SampleCheck> CheckChunk(Sample[] chunk, MediaChangeTally? mediaChanges)
     {
         var results = new SampleCheck[chunk.Length];
         var tokenized = new TokenizedSample?[chunk.Length];
@@ -73,7 +82,7 @@ public sealed class SampleChecker(SampleTokenizer tokenizer, BatchCollator colla
             }
             catch (Exception error) when (error is InvalidDataException or IOException)
             {
-                _mediaVerdicts[key] = (SampleProblemReason.CorruptMedia, error.Message);
+                _mediaVerdicts[key] = new MediaVerdict(SampleProblemReason.CorruptMedia, error.Message, null);
             }
         }
         if (pending.Count > 0) FinalizerFence.Run(() => CollateEach(pending));
@@ -83,9 +92,13 @@ public sealed class SampleChecker(SampleTokenizer tokenizer, BatchCollator colla
             string? key = chunk[i].Media is { } media ? KeyOf(media, i) : null;
             var verdict = key is null ? null : _mediaVerdicts[key];
             if (key is not null && chunk[i].Media!.SharingKey is null) _mediaVerdicts.Remove(key);
-            results[i] = verdict is { } bad
-                ? new SampleCheck(null, new SampleProblem(bad.Reason, chunk[i].Id, chunk[i].Location, bad.Detail))
-                : new SampleCheck(tokens, null);
+            if (verdict is { Detail: { } detail })
+            {
+                results[i] = new SampleCheck(null, new SampleProblem(verdict.Reason, chunk[i].Id, chunk[i].Location, detail));
+                continue;
+            }
+            if (verdict?.Facts is { } facts) mediaChanges?.Add(chunk[i].Id, facts);
+            results[i] = new SampleCheck(tokens, null);
         }
         return [.. results];
     }
@@ -112,12 +125,13 @@ public sealed class SampleChecker(SampleTokenizer tokenizer, BatchCollator colla
         {
             try
             {
-                model.Encoders[name].Collate([item], CPU).Dispose();
-                _mediaVerdicts[key] = null;
+                var encoder = model.Encoders[name];
+                encoder.Collate([item], CPU).Dispose();
+                _mediaVerdicts[key] = new MediaVerdict(default, null, MediaFacts.Of(item, (encoder as IMediaLengthLimit)?.CutOf(item)));
             }
             catch (InvalidDataException error)
             {
-                _mediaVerdicts[key] = (SampleProblemReason.MediaRejected, error.Message);
+                _mediaVerdicts[key] = new MediaVerdict(SampleProblemReason.MediaRejected, error.Message, null);
             }
             catch (Exception error)
             {

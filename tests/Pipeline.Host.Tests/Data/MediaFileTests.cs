@@ -48,6 +48,7 @@ public sealed class MediaFileTests : IDisposable
         read.SampleRate.Should().Be(16000);
         read.Samples.Should().HaveCount(samples.Length);
         read.Samples.Zip(samples).Should().OnlyContain(pair => Math.Abs(pair.First - pair.Second) <= 1f / 32767f);
+        read.SourceChannels.Should().Be(1);
     }
 
     [Fact]
@@ -63,6 +64,19 @@ public sealed class MediaFileTests : IDisposable
 
         read.SampleRate.Should().Be(8000);
         read.Samples.Should().Equal(0.125f, -0.125f);
+        read.SourceChannels.Should().Be(2);
+    }
+
+    [Fact]
+    public void A_stereo_file_is_read_as_the_mean_of_its_channels_and_says_it_had_two()
+    {
+        var path = _folder.File("two.wav");
+        StereoWav.Write(path, [0.5f, -1f, 0.25f], [-0.25f, 0.5f, 0.25f], 16000);
+
+        var audio = WavFileReader.Read(path, "two");
+
+        audio.Samples.Should().Equal(0.125f, -0.25f, 0.25f);
+        audio.SourceChannels.Should().Be(2);
     }
 
     [Fact]

@@ -55,6 +55,28 @@ public sealed class AudioEncoderTests
         batch[1].data<float>().ToArray().Should().Equal(longClip.Samples.Take(8000));
     }
 
+    [Fact]
+    public void The_encoder_reports_the_cut_it_makes_to_clips_longer_than_clip_seconds()
+    {
+        using var encoder = Build(new AudioEncoderOptions { ClipSeconds = 0.5 });
+        var limit = encoder.Should().BeAssignableTo<IMediaLengthLimit>().Subject;
+
+        limit.CutOf(Noise("long", 12000, 1)).Should().Be(new MediaCut(0.75, 0.5));
+        limit.CutOf(Noise("longer", 40000, 2)).Should().Be(new MediaCut(2.5, 0.5));
+    }
+
+    [Fact]
+    public void Clips_the_encoder_keeps_whole_or_rejects_report_no_cut()
+    {
+        using var encoder = Build(new AudioEncoderOptions { ClipSeconds = 0.5 });
+        var limit = (IMediaLengthLimit)encoder;
+
+        limit.CutOf(Noise("exact", 8000, 1)).Should().BeNull("8000 samples at 16 kHz are exactly clip_seconds");
+        limit.CutOf(Noise("short", 100, 2)).Should().BeNull("short clips are padded, not cut");
+        limit.CutOf(new AudioItem("slow", new float[40000], 8000)).Should().BeNull("Collate rejects another sample rate");
+        limit.CutOf(new ImageItem("cat", new float[3], 1, 1)).Should().BeNull();
+    }
+
     [Theory]
     [InlineData(0, 25)]
     [InlineData(8, 8)]

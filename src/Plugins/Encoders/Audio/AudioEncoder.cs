@@ -14,9 +14,10 @@ namespace Pipeline.Plugins.Encoders.Audio;
 /// (<c>layers.{i}.attn_input</c>); it has no gated feed-forward network and no sequence prefix. Position 0, the
 /// routing position of attention-input adapters, is the learned class token with <c>class_token: true</c>, otherwise the
 /// first frame (Whisper has no [CLS]). It loads Hugging Face
-/// Whisper encoders (<see cref="WhisperCheckpointLayout"/>); the class token has no Whisper counterpart.
+/// Whisper encoders (<see cref="WhisperCheckpointLayout"/>); the class token has no Whisper counterpart. Clips longer
+/// than <c>clip_seconds</c> are reported to the host (<see cref="IMediaLengthLimit"/>) before they are cut.
 /// </summary>
-public sealed class AudioEncoder : Common.TransformerEncoderComponent, IHuggingFaceLayout
+public sealed class AudioEncoder : Common.TransformerEncoderComponent, IHuggingFaceLayout, IMediaLengthLimit
 {
     private readonly AudioEncoderOptions _options;
 
@@ -63,4 +64,13 @@ public sealed class AudioEncoder : Common.TransformerEncoderComponent, IHuggingF
         return tensor(batch, [items.Count, samples], device: CPU).to(device).MoveToOuterDisposeScope();
     }
 
+    /// <summary>
+    /// The cut <see cref="Collate"/> makes to a clip longer than <c>clip_seconds</c> (<c>null</c> for shorter or equal
+    /// clips, which are kept whole and padded, and for items <see cref="Collate"/> rejects).
+    /// </summary>
+    public MediaCut? CutOf(MediaItem item)
+    {
+        if (item is not AudioItem audio || audio.SampleRate != _options.SampleRate || audio.Samples.Length <= _options.ClipSamples) return null;
+        return new MediaCut((double)audio.Samples.Length / audio.SampleRate, (double)_options.ClipSamples / _options.SampleRate);
+    }
 }
