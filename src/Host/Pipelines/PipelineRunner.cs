@@ -36,21 +36,11 @@ public static class PipelineRunner
         log(resolved.Description);
         // Data, model and every sample check come before the output directory is touched: bad input or a failing
         // plugin must never disturb what an earlier run left there.
-        var reading = Stopwatch.StartNew();
-        var data = DataFactory.Read(definition);
-        DataCheck.RefuseLoadProblems(config, data);
+        var data = DataPreparation.Read(definition, log);
         var tokenizer = data.Tokenizer;
-        log($"data: read {data.Counts.Values.Sum():N0} samples in {reading.Elapsed.TotalSeconds:F1} s");
         using var built = ModelFactory.Build(definition, tokenizer.VocabularySize, device);
-        var collator = new BatchCollator(tokenizer, built.Model, built.Model.Llm.Options.MaxSequenceLength);
-        var checker = new SampleChecker(SampleTokenizer.For(tokenizer, config.Data), collator, built.Model);
-        var checking = Stopwatch.StartNew();
-        var report = DataCheck.Run(config, data, checker);
+        var (report, collator) = DataPreparation.Check(definition, data, built.Model, log);
         using var splits = report.Splits;
-        foreach (string line in report.LogLines()) log(line);
-        log($"data: checked and tokenised {data.Counts.Values.Sum():N0} samples in {checking.Elapsed.TotalSeconds:F1} s " +
-            $"({checker.MediaFilesDecoded:N0} media files decoded once each)");
-        log($"data: {splits.Pretrain.Count} pretrain, {splits.Train.Count} train, {splits.Eval.Count} eval samples; vocabulary {tokenizer.VocabularySize}; device {device.type}");
 
         string output = definition.OutputDirectory;
         Directory.CreateDirectory(output);
