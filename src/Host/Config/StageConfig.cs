@@ -59,7 +59,7 @@ public sealed record StageConfig : IValidatableOptions
     /// <summary>
     /// The evaluations every <see cref="EvalEvery"/> steps use this many held-out samples, the same ones each time
     /// (drawn once from <c>run.seed</c>); 0 uses the whole split, as does a number at least the split's size. The
-    /// stage-end evaluation always uses the whole split.
+    /// stage-end evaluation always uses the whole split, so without <see cref="EvalEvery"/> this changes nothing.
     /// </summary>
     public int EvalSamples { get; init; }
 
@@ -78,8 +78,6 @@ public sealed record StageConfig : IValidatableOptions
         if (LearningRate.Encoder < 0 || LearningRate.Llm < 0) yield return new("learning_rate", "must not be negative");
         if (EvalEvery < 0) yield return new("eval_every", $"must not be negative, got {EvalEvery}");
         if (EvalSamples < 0) yield return new("eval_samples", $"must not be negative, got {EvalSamples}");
-        if (EvalSamples > 0 && EvalEvery == 0)
-            yield return new("eval_samples", "only the evaluations every eval_every steps use a subset (the stage-end one uses the whole split): set eval_every or remove eval_samples");
         if (WeightDecay < 0) yield return new("weight_decay", $"must not be negative, got {WeightDecay}");
     }
 }

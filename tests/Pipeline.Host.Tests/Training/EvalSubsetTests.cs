@@ -92,12 +92,13 @@ public sealed class EvalSubsetTests
     }
 
     [Fact]
-    public void A_stage_that_does_not_evaluate_needs_no_subset()
+    public void A_stage_without_periodic_evaluations_needs_no_subset_and_says_nothing()
     {
         var log = new List<string>();
-        var stage = new StageConfig { Name = "pretrain", EvalEvery = 50, EvalSamples = 100, Evaluate = false };
+        var stage = new StageConfig { Name = "pretrain", EvalEvery = 50, EvalSamples = 100 };
 
-        EvalSubset.ForStage(stage, splitCount: 300, runSeed: 7, log.Add).Should().BeNull();
+        EvalSubset.ForStage(stage with { Evaluate = false }, splitCount: 300, runSeed: 7, log.Add).Should().BeNull();
+        EvalSubset.ForStage(stage with { EvalEvery = 0 }, splitCount: 300, runSeed: 7, log.Add).Should().BeNull();
         log.Should().BeEmpty();
     }
 }
