@@ -56,6 +56,13 @@ public sealed record StageConfig : IValidatableOptions
     /// <summary>Evaluate on the held-out split every this many optimizer steps (and at the end); 0 evaluates only at the end.</summary>
     public int EvalEvery { get; init; }
 
+    /// <summary>
+    /// The evaluations every <see cref="EvalEvery"/> steps use this many held-out samples, the same ones each time
+    /// (drawn once from <c>run.seed</c>); 0 uses the whole split, as does a number at least the split's size. The
+    /// stage-end evaluation always uses the whole split, so without <see cref="EvalEvery"/> this changes nothing.
+    /// </summary>
+    public int EvalSamples { get; init; }
+
     /// <summary>Whether to evaluate at all in this stage.</summary>
     public bool Evaluate { get; init; } = true;
 
@@ -69,6 +76,8 @@ public sealed record StageConfig : IValidatableOptions
         if (ClipGradNorm < 0) yield return new("clip_grad_norm", $"must not be negative, got {ClipGradNorm}");
         if (Trainable.Count == 0) yield return new("trainable", "name at least one of: " + string.Join(", ", TrainableGroups) + " or an encoder name");
         if (LearningRate.Encoder < 0 || LearningRate.Llm < 0) yield return new("learning_rate", "must not be negative");
+        if (EvalEvery < 0) yield return new("eval_every", $"must not be negative, got {EvalEvery}");
+        if (EvalSamples < 0) yield return new("eval_samples", $"must not be negative, got {EvalSamples}");
         if (WeightDecay < 0) yield return new("weight_decay", $"must not be negative, got {WeightDecay}");
     }
 }

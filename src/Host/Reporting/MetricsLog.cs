@@ -53,6 +53,9 @@ public sealed record MetricsLog(IReadOnlyList<MetricsRecord> Records, int Skippe
             case JsonValueKind.Number when value.TryGetDouble(out double number) && double.IsFinite(number):
                 values[name] = number;
                 break;
+            case JsonValueKind.True or JsonValueKind.False:
+                values[name] = value.ValueKind == JsonValueKind.True ? 1 : 0;
+                break;
             case JsonValueKind.Object:
                 foreach (var property in value.EnumerateObject()) Flatten($"{name}.{property.Name}", property.Value, values);
                 break;

@@ -1,34 +1,40 @@
-extern alias ScottPlotLibrary;
-
-using ScottPlotLibrary::ScottPlot;
-
 namespace Pipeline.Host.Reporting;
 
 /// <summary>
 /// Draws PNG charts of a run from its <c>metrics.jsonl</c> alone, so any run, finished, stopped or from another
-/// machine, can be plotted: training loss per stage, held-out accuracy (overall and per category), learning rate per
-/// parameter group, and, when a schedule logged them (CoMMIT), kappa / kbar and the per-group multipliers. Stages are
-/// laid end to end on one step axis (<see cref="StageAxis"/>), split by dashed lines. A chart whose values are absent
-/// from the file is not written.
+/// machine, can be plotted: training loss per stage with the held-out loss, held-out accuracy (overall and per
+/// category), learning rate per parameter group, and, when a schedule logged them (CoMMIT), kappa / kbar and the
+/// per-group multipliers. Stages are laid end to end on one step axis (<see cref="StageAxis"/>), split by dashed lines.
+/// A chart whose values are absent from the file is not written.
 /// </summary>
+/// <remarks>
+/// Values that restart with each stage (training loss, learning rates, schedule values) are drawn as one line per
+/// stage. Evaluations are one curve across all stages. When some evaluations used a fixed subset of the held-out split
+/// (<c>"subset": true</c>, <c>stages[].eval_samples</c>), the subset evaluations make the curve and those on the whole
+/// split (at stage ends) are drawn as square points of the same colour, since the two are measured on different samples.
+/// </remarks>
 public static class MetricsPlotter
 {
     public const int Width = 1000;
     public const int Height = 560;
 
-    /// <summary>A chart: which records and fields it draws, and how each field is named in the legend.</summary>
-    /// <param name="SeriesName">The legend entry a field of a record belongs to, or null when the chart does not draw it.</param>
-    /// <param name="SplitByStage">Break lines at stage boundaries (values that restart with each stage).</param>
-    private sealed record Chart(string FileName, string Title, string YLabel, Func<MetricsRecord, string, string?> SeriesName,
-        double Scale = 1, bool SplitByStage = true);
+    /// <summary>The accuracy chart's series of all categories together.</summary>
+    public const string Overall = "overall";
 
-    private static readonly Chart[] Charts =
+    /// <summary>The loss chart's series of evaluation losses.</summary>
+    public const string HeldOutLoss = "held-out";
+
+    /// <summary>A chart: which records and fields it draws, and how each field is named in the legend.</summary>
+    /// <param name="SeriesName">The series a field of a record belongs to, or null when the chart does not draw it.</param>
+    private sealed record Chart(string FileName, string Title, string YLabel, Func<MetricsRecord, string, string?> SeriesName, bool Percent = false);
+
+    private static readonly Chart[] Definitions =
     [
-        new("loss.png", "Training loss", "loss",
-            (r, key) => r.Kind == "train" && key == "loss" ? r.Stage : null),
+        new("loss.png", "Training loss and held-out loss", "loss",
+            (r, key) => r.Kind == "train" && key == "loss" ? r.Stage : r.Kind == "eval" && key == "eval_loss" ? HeldOutLoss : null),
         new("accuracy.png", "Held-out exact-match accuracy", "accuracy (%)",
-            (r, key) => r.Kind != "eval" ? null : key == "accuracy" ? "overall" : key.StartsWith("accuracy_", StringComparison.Ordinal) ? key["accuracy_".Length..] : null,
-            Scale: 100, SplitByStage: false),
+            (r, key) => r.Kind != "eval" ? null : key == "accuracy" ? Overall : key.StartsWith("accuracy_", StringComparison.Ordinal) ? key["accuracy_".Length..] : null,
+            Percent: true),
         new("learning_rate.png", "Learning rate by parameter group", "learning rate",
             (r, key) => r.Kind == "train" && key.StartsWith("lr_", StringComparison.Ordinal) ? key["lr_".Length..] : null),
         new("kappa.png", "Schedule balance: kappa and its moving average kbar", "kappa",
@@ -38,10 +44,14 @@ public static class MetricsPlotter
     ];
 
     /// <summary>The files this plotter can write, in order.</summary>
-    public static IReadOnlyList<string> FileNames => Charts.Select(c => c.FileName).ToList();
+    public static IReadOnlyList<string> FileNames => Definitions.Select(c => c.FileName).ToList();
 
     // Schedules put their metrics into train records and, after each measurement, into records of kind "schedule".
     private static bool IsScheduleValue(MetricsRecord record) => record.Kind is "train" or "schedule";
+
+    /// <summary>Where a point comes from: a value that restarts with each stage, or an evaluation on the whole held-out
+    /// split or on a fixed subset of it.</summary>
+    private enum Source { Stage, WholeSplit, Subset }
 
     /// <summary>
     /// Writes every chart the metrics have data for into <paramref name="outputDirectory"/> (created if needed) and
@@ -51,91 +61,85 @@ public static class MetricsPlotter
     public static IReadOnlyList<string> Write(string metricsPath, string outputDirectory) =>
         Write(MetricsLog.Read(metricsPath), outputDirectory);
 
+    /// <inheritdoc cref="Write(string, string)"/>
     public static IReadOnlyList<string> Write(MetricsLog log, string outputDirectory)
     {
-        var axis = StageAxis.From(log.Records);
         var written = new List<string>();
-        foreach (var chart in Charts)
+        foreach (var chart in ChartsOf(log))
         {
-            var series = Collect(chart, log.Records, axis);
-            if (series.Count == 0) continue;
             Directory.CreateDirectory(outputDirectory);
             string path = Path.Combine(outputDirectory, chart.FileName);
-            Render(chart, series, axis, path);
+            ChartRenderer.Render(chart, path, Width, Height);
             written.Add(path);
         }
         return written;
     }
 
-    /// <summary>Each legend entry's points by stage; a later record for
-    /// the same stage and step (a resumed run repeating steps) replaces an earlier one.</summary>
-    private static Dictionary<string, SortedDictionary<string, SortedDictionary<long, double>>> Collect(
-        Chart chart, IReadOnlyList<MetricsRecord> records, StageAxis axis)
+    /// <summary>The charts <paramref name="log"/> has data for, in <see cref="FileNames"/> order, with their series.</summary>
+    public static IReadOnlyList<ChartData> ChartsOf(MetricsLog log)
     {
-        var series = new Dictionary<string, SortedDictionary<string, SortedDictionary<long, double>>>(StringComparer.Ordinal);
+        var axis = StageAxis.From(log.Records);
+        return Definitions
+            .Select(chart => new ChartData(chart.FileName, chart.Title, chart.YLabel, chart.Percent, axis, Collect(chart, log.Records, axis)))
+            .Where(chart => chart.Series.Count > 0)
+            .ToList();
+    }
+
+    /// <summary>
+    /// The chart's series: <c>overall</c> first, then names from per-stage values, then names from evaluations, each
+    /// group in order of first appearance. A later record for the same stage and step (a resumed run repeating steps)
+    /// replaces an earlier one.
+    /// </summary>
+    private static List<ChartSeries> Collect(Chart chart, IReadOnlyList<MetricsRecord> records, StageAxis axis)
+    {
+        var names = new List<string>();
+        var points = new Dictionary<(string Name, Source Source, string Stage), SortedDictionary<long, double>>();
         foreach (var record in records)
         {
+            var source = record.Kind != "eval" ? Source.Stage
+                : record.Values.GetValueOrDefault("subset") == 1 ? Source.Subset : Source.WholeSplit;
             foreach (var (key, value) in record.Values)
             {
                 if (chart.SeriesName(record, key) is not { } name) continue;
-                if (!series.TryGetValue(name, out var byStage)) series[name] = byStage = new(StringComparer.Ordinal);
-                if (!byStage.TryGetValue(record.Stage, out var points)) byStage[record.Stage] = points = new();
-                points[record.Step] = value * chart.Scale;
+                if (!names.Contains(name)) names.Add(name);
+                if (!points.TryGetValue((name, source, record.Stage), out var byStep)) points[(name, source, record.Stage)] = byStep = new();
+                byStep[record.Step] = chart.Percent ? value * 100 : value;
+            }
+        }
+
+        List<(double X, double Y)> Across(string name, Source source) => axis.Stages
+            .Where(s => points.ContainsKey((name, source, s.Stage)))
+            .SelectMany(s => points[(name, source, s.Stage)].Select(p => (X: axis.X(s.Stage, p.Key), Y: p.Value)))
+            .OrderBy(p => p.X)
+            .ToList();
+
+        var series = new List<ChartSeries>();
+        bool wholeSplitListed = false;
+        bool HasStageValues(string name) => points.Keys.Any(k => k.Name == name && k.Source == Source.Stage);
+        foreach (string name in names.OrderBy(n => n == Overall ? 0 : HasStageValues(n) ? 1 : 2))
+        {
+            bool listed = false;
+            string? Legend(string text)
+            {
+                if (listed) return null;
+                listed = true;
+                return text;
+            }
+            foreach (var (stage, _, _) in axis.Stages)
+                if (points.TryGetValue((name, Source.Stage, stage), out var byStep))
+                    series.Add(new ChartSeries(name, Legend(name), SeriesStyle.Line, byStep.Select(p => (axis.X(stage, p.Key), p.Value)).ToList()));
+            var subset = Across(name, Source.Subset);
+            var whole = Across(name, Source.WholeSplit);
+            if (subset.Count > 0) series.Add(new ChartSeries(name, Legend(name), SeriesStyle.Line, subset));
+            if (whole.Count == 0) continue;
+            if (subset.Count == 0) series.Add(new ChartSeries(name, Legend(name), SeriesStyle.Line, whole));
+            else
+            {
+                // One legend entry explains the squares of every series; they share their curve's colour.
+                series.Add(new ChartSeries(name, wholeSplitListed ? null : $"{name}, whole split", SeriesStyle.Points, whole));
+                wholeSplitListed = true;
             }
         }
         return series;
-    }
-
-    /// <summary><c>optimizer step</c>, and where each stage lies when there are several: <c>pretrain 1-700, instruct 701-1200</c>.</summary>
-    private static string XLabel(StageAxis axis) => axis.Stages.Count <= 1
-        ? "optimizer step"
-        : "optimizer step: " + string.Join(", ", axis.Stages.Select(s => $"{s.Stage} {s.Offset + 1}-{s.Offset + s.Steps}"));
-
-    private static void Render(Chart chart, Dictionary<string, SortedDictionary<string, SortedDictionary<long, double>>> series,
-        StageAxis axis, string path)
-    {
-        var plot = new Plot();
-        try
-        {
-            plot.Title(chart.Title);
-            plot.XLabel(XLabel(axis));
-            plot.YLabel(chart.YLabel);
-            var palette = new ScottPlotLibrary::ScottPlot.Palettes.Category10();
-            int colorIndex = 0;
-            // "overall" first, so it keeps the first colour and leads the legend; the rest in the order they appear.
-            foreach (var (name, byStage) in series.OrderBy(s => s.Key == "overall" ? 0 : 1))
-            {
-                Color color = palette.GetColor(colorIndex++);
-                bool labelled = false;
-                var segments = byStage.Select(s => s.Value.Select(p => (X: axis.X(s.Key, p.Key), Y: p.Value)).ToList()).ToList();
-                if (!chart.SplitByStage) segments = [segments.SelectMany(p => p).OrderBy(p => p.X).ToList()];
-                foreach (var points in segments)
-                {
-                    double[] xs = points.Select(p => p.X).ToArray();
-                    double[] ys = points.Select(p => p.Y).ToArray();
-                    var scatter = plot.Add.Scatter(xs, ys, color);
-                    scatter.LineWidth = name == "overall" ? 3 : 1.5f;
-                    scatter.MarkerSize = points.Count <= 60 ? 6 : 0;
-                    if (!labelled) scatter.LegendText = name;
-                    labelled = true;
-                }
-            }
-            foreach (var (_, offset, _) in axis.Stages.Skip(1))
-            {
-                var boundary = plot.Add.VerticalLine(offset);
-                boundary.LinePattern = LinePattern.Dashed;
-                boundary.Color = Colors.Gray;
-            }
-            plot.Axes.AutoScale();
-            var (_, lastOffset, lastSteps) = axis.Stages[^1];
-            plot.Axes.SetLimitsX(0, Math.Max(1, lastOffset + lastSteps) * 1.02);
-            if (chart.Scale == 100) plot.Axes.SetLimitsY(-2, 102);
-            plot.ShowLegend(Edge.Right);
-            plot.SavePng(path, Width, Height);
-        }
-        finally
-        {
-            plot.Dispose();
-        }
     }
 }

@@ -120,6 +120,8 @@ public sealed class StageTrainer
         ILearningRateSchedule schedule = session.CreateSchedule(stage.Scheduler, new SchedulerBuildContext(totalSteps, groupInfo, session.CreateSchedule));
         var order = new SampleOrder(samples.Count, session.Seed + 7919 * (stageIndex + 1));
         var evaluator = new Evaluator(session.Model, session.Collator, session.Device, session.EvalBatchSize, session.PrefetchBatches);
+        EvalSubset? evalSubset = EvalSubset.ForStage(stage, session.Splits.Eval.Count, session.Seed, session.Log);
+        var periodicEvalSamples = evalSubset?.Apply(session.Splits.Eval) ?? session.Splits.Eval;
         session.Log($"stage '{stage.Name}': {totalSteps} steps, batch {stage.BatchSize} x {stage.GradientAccumulation}, " +
                     $"{trainable.Sum(p => p.Parameter.numel()):N0} trainable parameters");
 
@@ -173,7 +175,7 @@ public sealed class StageTrainer
                 }
                 session.StepCompleted?.Invoke(new StepReport(stage.Name, step + 1, totalSteps, result.Loss, result.Tokens));
                 if (stage.Evaluate && stage.EvalEvery > 0 && (step + 1) % stage.EvalEvery == 0 && !last)
-                    session.WriteEvaluation(stage.Name, step + 1, evaluator.Evaluate(session.Splits.Eval));
+                    session.WriteEvaluation(stage.Name, step + 1, evaluator.Evaluate(periodicEvalSamples), subset: evalSubset is not null);
                 if (!last) session.Checkpoints?.AfterStep(run);
             }
         }

@@ -54,17 +54,21 @@ public sealed class TrainingSession
     /// <summary>Where progress lines go.</summary>
     public Action<string> Log { get; init; } = _ => { };
 
-    /// <summary>Writes an evaluation record to the metrics and the log.</summary>
-    public void WriteEvaluation(string stage, long step, EvaluationResult result)
+    /// <summary>
+    /// Writes an evaluation record to the metrics and the log; one made on a fixed subset of the held-out split
+    /// (<paramref name="subset"/>, <c>stages[].eval_samples</c>) says so with <c>"subset": true</c>.
+    /// </summary>
+    public void WriteEvaluation(string stage, long step, EvaluationResult result, bool subset = false)
     {
         var record = new Dictionary<string, object>
         {
             ["kind"] = "eval", ["stage"] = stage, ["step"] = step, ["eval_loss"] = result.Loss,
             ["accuracy"] = result.Accuracy, ["samples"] = result.Samples,
         };
+        if (subset) record["subset"] = true;
         foreach (var (category, accuracy) in result.AccuracyByCategory) record[$"accuracy_{category}"] = accuracy;
         Metrics.Write(record);
-        Log($"[{stage}] eval at step {step}: loss {result.Loss:F4}, accuracy {result.Accuracy:P1} (" +
+        Log($"[{stage}] eval at step {step}{(subset ? $" on {result.Samples} samples" : "")}: loss {result.Loss:F4}, accuracy {result.Accuracy:P1} (" +
             string.Join(", ", result.AccuracyByCategory.Select(kv => $"{kv.Key} {kv.Value:P1}")) + ")");
     }
 }

@@ -8,12 +8,13 @@ public sealed class UninterruptedTinyRun : IDisposable
 {
     /// <summary>
     /// Checkpoints every 4 steps: stage 0 (10 steps, 2 micro-batches each) at global steps 4, 8 and 10 (its end),
-    /// stage 1 (8 steps, LoRA with dropout, evaluation every 3 steps) at 14 and 18 (its end).
+    /// stage 1 (8 steps, LoRA with dropout, evaluation every 3 steps on a fixed 4 of the 6 held-out samples) at 14 and
+    /// 18 (its end).
     /// </summary>
     public static readonly string[] Overrides =
     [
         "run.log_every=1", "run.checkpoint.every=4", "run.checkpoint.keep_last=50", "data.synthetic.eval_per_category=2",
-        "stages.0.steps=10", "stages.0.gradient_accumulation=2", "stages.1.steps=8", "stages.1.eval_every=3",
+        "stages.0.steps=10", "stages.0.gradient_accumulation=2", "stages.1.steps=8", "stages.1.eval_every=3", "stages.1.eval_samples=4",
         "model.adapters.0.options.dropout=0.1",
     ];
 
@@ -42,6 +43,16 @@ public sealed class ResumeTests(UninterruptedTinyRun reference) : IClassFixture<
         File.ReadAllText(Path.Combine(reference.Pipeline.OutputDirectory, "checkpoints", "latest")).Should().Be("checkpoint-000018\n");
         File.Exists(Path.Combine(reference.Pipeline.OutputDirectory, "checkpoints", "checkpoint-000010", "optimizer.safetensors"))
             .Should().BeFalse("a stage-end checkpoint holds no optimizer state: the next stage starts a fresh one");
+    }
+
+    [Fact]
+    public void The_uninterrupted_run_evaluated_its_second_stage_every_3_steps_on_the_subset_and_at_its_end_on_the_whole_split()
+    {
+        RunFiles.Metrics(reference.Pipeline.OutputDirectory)
+            .Select(line => System.Text.Json.Nodes.JsonNode.Parse(line)!.AsObject())
+            .Where(r => (string?)r["kind"] == "eval")
+            .Select(r => $"{r["stage"]} {r["step"]} {r["samples"]} {r["subset"]?.ToJsonString() ?? "-"}")
+            .Should().Equal("pretrain 10 6 -", "instruct 3 4 true", "instruct 6 4 true", "instruct 8 6 -");
     }
 
     /// <summary>

@@ -31,7 +31,7 @@ public sealed class PipelineLoaderTests
         string yaml = TinyPipeline.Yaml.Replace("    steps: 30", "    stpes: 30");
 
         ErrorOf(yaml).Should().Be(
-            "pipeline.yaml:30:5: unknown key 'stpes' in stages[0] (did you mean 'steps'?); known keys: batch_size, beta1, beta2, clip_grad_norm, epochs, eval_every, evaluate, gradient_accumulation, learning_rate, name, scheduler, split, steps, trainable, weight_decay");
+            "pipeline.yaml:30:5: unknown key 'stpes' in stages[0] (did you mean 'steps'?); known keys: batch_size, beta1, beta2, clip_grad_norm, epochs, eval_every, eval_samples, evaluate, gradient_accumulation, learning_rate, name, scheduler, split, steps, trainable, weight_decay");
     }
 
     [Fact]

@@ -54,12 +54,12 @@ public sealed class MetricsPlotterTests : IDisposable
     }
 
     [Fact]
-    public void Evaluations_alone_give_only_the_accuracy_chart()
+    public void Evaluations_alone_give_only_the_held_out_loss_and_accuracy_charts()
     {
         var written = MetricsPlotter.Write(Metrics(Eval("instruct", 10, 0.5)), Path.Combine(_folder.Path, "plots"));
 
-        Names(written).Should().Equal(Path.Combine("plots", "accuracy.png"));
-        PngFile.Size(written[0]).Should().Be((MetricsPlotter.Width, MetricsPlotter.Height));
+        Names(written).Should().Equal(Path.Combine("plots", "loss.png"), Path.Combine("plots", "accuracy.png"));
+        written.Select(PngFile.Size).Should().AllBeEquivalentTo((MetricsPlotter.Width, MetricsPlotter.Height));
     }
 
     [Fact]
@@ -82,7 +82,7 @@ public sealed class MetricsPlotterTests : IDisposable
     }
 
     [Fact]
-    public void The_log_reader_flattens_nested_values_inherits_the_stage_and_skips_broken_lines()
+    public void The_log_reader_flattens_nested_values_reads_true_as_one_inherits_the_stage_and_skips_broken_lines()
     {
         string metrics = Metrics(
             Train("pretrain", 10, 4.0),
@@ -97,7 +97,7 @@ public sealed class MetricsPlotterTests : IDisposable
         (schedule.Kind, schedule.Stage, schedule.Step).Should().Be(("schedule", "pretrain", 3L));
         schedule.Values.Should().Equal(new Dictionary<string, double>
         {
-            ["multipliers.encoder"] = 1.1, ["multipliers.llm"] = 0.9, ["history[0]"] = 0.5, ["history[1]"] = 0.25,
+            ["multipliers.encoder"] = 1.1, ["multipliers.llm"] = 0.9, ["history[0]"] = 0.5, ["history[1]"] = 0.25, ["flag"] = 1,
         });
     }
 
@@ -110,5 +110,67 @@ public sealed class MetricsPlotterTests : IDisposable
 
         axis.Stages.Should().Equal(("pretrain", 0L, 700L), ("instruct", 700L, 50L));
         axis.X("instruct", 50).Should().Be(750);
+    }
+
+    private static string Evaluation(string stage, int step, double accuracy, double text, int samples, bool subset = false) => FormattableString.Invariant(
+        $$"""{"kind":"eval","stage":"{{stage}}","step":{{step}},"eval_loss":{{2 - accuracy}},"accuracy":{{accuracy}},"samples":{{samples}}{{(subset ? ",\"subset\":true" : "")}},"accuracy_text":{{text}}}""");
+
+    private ChartData Chart(string fileName, params string[] lines) =>
+        MetricsPlotter.ChartsOf(MetricsLog.Read(Metrics(lines))).Single(c => c.FileName == fileName);
+
+    private static IEnumerable<string> Describe(ChartData chart) => chart.Series.Select(s =>
+        FormattableString.Invariant($"{s.Name} [{s.Legend ?? "-"}] {s.Style}: {string.Join(" ", s.Points.Select(p => $"{p.X}={p.Y}"))}"));
+
+    [Fact]
+    public void Evaluations_on_the_whole_split_make_one_accuracy_curve_per_series_across_the_stages()
+    {
+        var chart = Chart("accuracy.png",
+            Train("pretrain", 20, 2), Evaluation("pretrain", 10, 0.0, 0.0, 30), Evaluation("pretrain", 20, 0.1, 0.2, 30),
+            Train("instruct", 30, 1), Evaluation("instruct", 15, 0.5, 0.4, 30), Evaluation("instruct", 30, 0.75, 0.5, 30));
+
+        chart.Percent.Should().BeTrue();
+        Describe(chart).Should().Equal(
+            "overall [overall] Line: 10=0 20=10 35=50 50=75",
+            "text [text] Line: 10=0 20=20 35=40 50=50");
+    }
+
+    [Fact]
+    public void Subset_evaluations_make_the_curve_and_whole_split_ones_are_points_beside_it()
+    {
+        var chart = Chart("accuracy.png",
+            Evaluation("pretrain", 20, 0.0, 0.0, 30),
+            Evaluation("instruct", 10, 0.25, 0.5, 12, subset: true), Evaluation("instruct", 20, 0.5, 0.5, 12, subset: true),
+            Evaluation("instruct", 30, 0.75, 1.0, 30));
+
+        Describe(chart).Should().Equal(
+            "overall [overall] Line: 30=25 40=50",
+            "overall [overall, whole split] Points: 20=0 50=75",
+            "text [text] Line: 30=50 40=50",
+            "text [-] Points: 20=0 50=100");
+    }
+
+    [Fact]
+    public void The_loss_chart_has_the_training_loss_per_stage_and_the_held_out_loss_across_stages()
+    {
+        var chart = Chart("loss.png",
+            Train("pretrain", 10, 4.0), Train("pretrain", 20, 2.5), Evaluation("pretrain", 20, 0.0, 0.0, 30),
+            Train("instruct", 5, 3.0), Evaluation("instruct", 5, 0.5, 0.5, 12, subset: true),
+            Train("instruct", 10, 1.0), Evaluation("instruct", 10, 1.0, 1.0, 30));
+
+        Describe(chart).Should().Equal(
+            "pretrain [pretrain] Line: 10=4 20=2.5",
+            "instruct [instruct] Line: 25=3 30=1",
+            "held-out [held-out] Line: 25=1.5",
+            "held-out [held-out, whole split] Points: 20=2 30=1");
+    }
+
+    [Fact]
+    public void A_resumed_run_repeating_evaluations_keeps_the_later_ones()
+    {
+        var chart = Chart("accuracy.png",
+            Evaluation("instruct", 10, 0.25, 0.5, 12, subset: true), Evaluation("instruct", 20, 0.5, 0.5, 12, subset: true),
+            Evaluation("instruct", 20, 0.625, 0.5, 12, subset: true), Evaluation("instruct", 30, 0.75, 1.0, 30));
+
+        chart.Series.First().Points.Should().Equal((10.0, 25.0), (20.0, 62.5));
     }
 }
