@@ -156,7 +156,8 @@ public sealed class HuggingFaceLlamaLoadingTests
         using (var source = TinyModels.Build(pipeline.ConfigPath, "model.weights={}"))
             TinyModels.WriteLlama(hf, source, TinyModels.LlamaTensors(source));
 
-        var (exitCode, output, error) = Cli.ConsoleCapture.Run("validate", pipeline.ConfigPath, "--set", "model.llm.vocab_size=40");
+        // The tiny weights' 40-token vocabulary does not fit the synthetic data's words: only the weights are checked here.
+        var (exitCode, output, error) = Cli.ConsoleCapture.Run("validate", pipeline.ConfigPath, "--set", "model.llm.vocab_size=40", "--no-data");
 
         error.Should().BeEmpty();
         exitCode.Should().Be(0);

@@ -118,7 +118,7 @@ public sealed class BadDataTests
         log.Should().Contain($"skipped: {data.TrainJson}:5: sample 'gone' (item 3): image file '{data.DataDirectory}/nothere.png' does not exist")
             .And.Contain($"skipped: {data.TrainJson}:9: sample 'long' (item 7): 63 tokens (media tokens included) exceed model.llm.max_sequence_length 48")
             .And.Contain("data: skipped 5 of 8 train samples (placeholder_mismatch 1, missing_media 1, corrupt_media 1, media_rejected 1, too_long 1)")
-            .And.Contain("data: 3 pretrain, 3 train, 3 eval samples; vocabulary 21; device CPU");
+            .And.Contain("data: 3 pretrain, 3 train, 3 eval samples; vocabulary 21");
     }
 
     [Fact]
