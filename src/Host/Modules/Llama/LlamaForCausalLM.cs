@@ -76,7 +76,8 @@ public sealed class LlamaForCausalLM : nn.Module<Tensor, Tensor>, IAdaptableComp
     /// <summary>
     /// Next-token logits (<c>M x V</c>) at the <c>M</c> text positions that <paramref name="selection"/> (<c>B x N</c>
     /// bool) marks, in batch then position order. The language-model head runs on those positions alone, so the
-    /// <c>B x N x V</c> logits are never materialised; each row equals the same row of <see cref="forward"/>.
+    /// <c>B x N x V</c> logits are never materialised; each row equals the same row of
+    /// <see cref="forward"/> up to float rounding (a product over fewer rows may round the last bit differently).
     /// </summary>
     public Tensor SelectedLogits(Tensor embeddings, Tensor selection)
     {

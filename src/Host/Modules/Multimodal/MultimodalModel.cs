@@ -62,7 +62,7 @@ public sealed class MultimodalModel : nn.Module
     /// Runs the batch like <see cref="Forward"/>, but the language-model head only at supervised positions (label not
     /// ignored): the logits are <c>M x V</c> for the batch's <c>M</c> supervised positions, in batch then position
     /// order, and the <c>B x N x V</c> logits are never materialised. Each row equals the same position's row of
-    /// <see cref="Forward"/>.
+    /// <see cref="Forward"/> up to float rounding.
     /// </summary>
     /// <exception cref="Pipeline.Host.Pipelines.PluginFailureException">An encoder or an attached adapter module threw; the message names its plugin.</exception>
     public ModelOutput ForwardSupervised(ModelBatch batch) => Attributed(() => ForwardUnattributed(batch, supervisedOnly: true));
