@@ -8,7 +8,8 @@ namespace Pipeline.Host.Training;
 /// Exact-match answer accuracy on held-out samples. A sample counts as correct when, at every supervised position
 /// (its answer tokens and the closing <c>&lt;eos&gt;</c>), the most likely token is the reference token. That is
 /// exactly the condition for greedy decoding to reproduce the reference answer, computed in one batched forward
-/// instead of token-by-token generation.
+/// instead of token-by-token generation. The language-model head runs at the supervised positions only
+/// (<see cref="MultimodalModel.ForwardSupervised"/>).
 /// </summary>
 /// <param name="model">The model.</param>
 /// <param name="collator">Prepares batches.</param>
@@ -25,11 +26,13 @@ public sealed class Evaluator(MultimodalModel model, BatchCollator collator, Dev
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         using var batch = collator.ToModelBatch(prepared, device);
-        Tensor logits = model.Forward(batch).Logits;
-        Tensor supervised = batch.Labels.ne(BatchCollator.IgnoredLabel);
-        long tokens = supervised.sum().item<long>();
-        double lossSum = LanguageModelLoss.CrossEntropy(logits, batch.Labels).item<float>() * tokens;
-        Tensor wrong = logits.argmax(-1).ne(batch.Labels).logical_and(supervised).any(1);
+        Tensor answerLogits = model.ForwardSupervised(batch).Logits;
+        Tensor targets = LanguageModelLoss.SupervisedLabels(batch.Labels);
+        long tokens = targets.shape[0];
+        double lossSum = LanguageModelLoss.AnswerCrossEntropy(answerLogits, batch.Labels).item<float>() * tokens;
+        Tensor sampleOfPosition = LanguageModelLoss.SupervisedPositions(batch.Labels).div(batch.Labels.shape[1], rounding_mode: RoundingMode.floor);
+        Tensor mistakes = answerLogits.argmax(-1).ne(targets).to_type(ScalarType.Int64);
+        Tensor wrong = zeros(batch.Labels.shape[0], dtype: ScalarType.Int64, device: mistakes.device).index_add_(0, sampleOfPosition, mistakes, 1).gt(0);
         return new BatchOutcome(lossSum, tokens, wrong.cpu().data<bool>().ToArray());
     }
 

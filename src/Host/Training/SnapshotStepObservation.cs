@@ -56,8 +56,7 @@ public sealed class SnapshotStepObservation : IStepObservation, IDisposable
             }
             _model.eval();
             using var scope = NewDisposeScope();
-            Tensor logits = _model.Forward(_batch).Logits;
-            return LanguageModelLoss.AnswerLogits(logits, _batch.Labels).log_softmax(-1).MoveToOuterDisposeScope();
+            return _model.ForwardSupervised(_batch).Logits.log_softmax(-1).MoveToOuterDisposeScope();
         }
         finally
         {

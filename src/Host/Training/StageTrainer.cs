@@ -49,11 +49,11 @@ public sealed class StageTrainer
             {
                 lastBatch?.Dispose();
                 lastBatch = _session.Collator.ToModelBatch(batches.Next(order.Next(stage.BatchSize)), _session.Device);
-                ModelOutput output = _session.Model.Forward(lastBatch);
-                Tensor loss = LanguageModelLoss.CrossEntropy(output.Logits, lastBatch.Labels);
+                ModelOutput output = _session.Model.ForwardSupervised(lastBatch);
+                Tensor loss = LanguageModelLoss.AnswerCrossEntropy(output.Logits, lastBatch.Labels);
                 stepLoss += loss.item<float>() / stage.GradientAccumulation;
                 foreach (var (_, auxiliary) in output.AuxiliaryLosses) loss = loss + auxiliary;
-                Tensor? scheduleLoss = schedule.AuxiliaryLoss(LanguageModelLoss.AnswerLogits(output.Logits, lastBatch.Labels));
+                Tensor? scheduleLoss = schedule.AuxiliaryLoss(output.Logits);
                 if (scheduleLoss is not null) loss = loss + scheduleLoss;
                 (loss / stage.GradientAccumulation).backward();
                 tokens += lastBatch.TokenMask.sum().item<long>();

@@ -20,6 +20,7 @@ public sealed class LlamaForCausalLM : nn.Module<Tensor, Tensor>, IAdaptableComp
     private readonly LlamaOptions _options;
     private readonly IForwardContextAccessor _forwardContext;
     private readonly List<(string Name, ISequencePrefix Prefix)> _prefixes = [];
+    private readonly RotaryTables _rotary;
 
     public LlamaForCausalLM(LlamaOptions options, IForwardContextAccessor forwardContext) : base(nameof(LlamaForCausalLM))
     {
@@ -29,6 +30,7 @@ public sealed class LlamaForCausalLM : nn.Module<Tensor, Tensor>, IAdaptableComp
         model = new LlamaModel(options);
         lm_head = new AdaptableLinear(options.HiddenSize, options.VocabSize, hasBias: false);
         RegisterComponents();
+        _rotary = new RotaryTables(options.HeadDim, options.RopeTheta);
     }
 
     public string Name => "llm";
@@ -68,6 +70,30 @@ public sealed class LlamaForCausalLM : nn.Module<Tensor, Tensor>, IAdaptableComp
     public override Tensor forward(Tensor embeddings)
     {
         using var scope = NewDisposeScope();
+        return lm_head.call(Decode(embeddings)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Next-token logits (<c>M x V</c>) at the <c>M</c> text positions that <paramref name="selection"/> (<c>B x N</c>
+    /// bool) marks, in batch then position order. The language-model head runs on those positions alone, so the
+    /// <c>B x N x V</c> logits are never materialised; each row equals the same row of
+    /// <see cref="forward"/> up to float rounding (a product over fewer rows may round the last bit differently).
+    /// </summary>
+    public Tensor SelectedLogits(Tensor embeddings, Tensor selection)
+    {
+        using var scope = NewDisposeScope();
+        Tensor hidden = Decode(embeddings);
+        if (selection.dim() != 2 || selection.shape[0] != hidden.shape[0] || selection.shape[1] != hidden.shape[1])
+            throw new ArgumentException(
+                $"the selection [{string.Join(", ", selection.shape)}] does not match the {hidden.shape[0]} x {hidden.shape[1]} text positions", nameof(selection));
+        Tensor rows = selection.to(hidden.device).reshape(-1).nonzero().squeeze(1);
+        Tensor selected = hidden.reshape(-1, hidden.shape[^1]).index_select(0, rows);
+        return lm_head.call(selected).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The decoder's normed output (<c>B x N x C</c>) at the text positions, with any attached prefixes run and removed.</summary>
+    private Tensor Decode(Tensor embeddings)
+    {
         Tensor hidden = embeddings;
         int prefixLength = 0;
         Tensor? mask = null;
@@ -82,10 +108,15 @@ public sealed class LlamaForCausalLM : nn.Module<Tensor, Tensor>, IAdaptableComp
             mask = PrefixAwareCausalMask(hidden.shape[1], embeddings.device);
         }
         int length = (int)hidden.shape[1];
-        var (cos, sin) = RotaryEmbedding.Tables(length, _options.HeadDim, _options.RopeTheta, hidden.device, hidden.dtype);
+        var (cos, sin) = _rotary.Tables(length, _options.MaxSequenceLength + _prefixes.Sum(p => p.Prefix.Length), hidden.device, hidden.dtype);
         Tensor output = model.call(new AttentionInput(hidden, cos, sin, mask));
-        if (prefixLength > 0) output = output.narrow(1, prefixLength, length - prefixLength);
-        return lm_head.call(output).MoveToOuterDisposeScope();
+        return prefixLength > 0 ? output.narrow(1, prefixLength, length - prefixLength) : output;
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) _rotary.Dispose();
+        base.Dispose(disposing);
     }
 
     /// <summary>

@@ -4,7 +4,7 @@ namespace Pipeline.Host.Modules.Llama;
 
 /// <summary>
 /// Rotary position embedding in the Hugging Face LLaMA layout (<c>rotate_half</c> over the two halves of each head).
-/// The tables are computed per call for the sequence at hand: they are a cache, not weights, and stay out of the state dict.
+/// <see cref="Tables"/> computes the tables; a model keeps them in a <see cref="RotaryTables"/> cache, out of the state dict.
 /// </summary>
 public static class RotaryEmbedding
 {

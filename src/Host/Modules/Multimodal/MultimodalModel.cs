@@ -1,6 +1,7 @@
 using Pipeline.Contracts.Adapters;
 using Pipeline.Contracts.Encoders;
 using Pipeline.Host.Modules.Llama;
+using Pipeline.Host.Training;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -50,13 +51,27 @@ public sealed class MultimodalModel : nn.Module
     public (string Name, IEncoder Encoder)? EncoderFor(string modality) =>
         _encoders.Where(kv => kv.Value.Modality == modality).Select(kv => ((string, IEncoder)?)(kv.Key, kv.Value)).FirstOrDefault();
 
-    /// <summary>Runs the batch: encodes and splices media, then the decoder. Returns logits and auxiliary losses.</summary>
+    /// <summary>
+    /// Runs the batch: encodes and splices media, then the decoder. Returns the logits of every position
+    /// (<c>B x N x V</c>) and the auxiliary losses. Training and evaluation use <see cref="ForwardSupervised"/>.
+    /// </summary>
     /// <exception cref="Pipeline.Host.Pipelines.PluginFailureException">An encoder or an attached adapter module threw; the message names its plugin.</exception>
-    public ModelOutput Forward(ModelBatch batch)
+    public ModelOutput Forward(ModelBatch batch) => Attributed(() => ForwardUnattributed(batch, supervisedOnly: false));
+
+    /// <summary>
+    /// Runs the batch like <see cref="Forward"/>, but the language-model head only at supervised positions (label not
+    /// ignored): the logits are <c>M x V</c> for the batch's <c>M</c> supervised positions, in batch then position
+    /// order, and the <c>B x N x V</c> logits are never materialised. Each row equals the same position's row of
+    /// <see cref="Forward"/> up to float rounding.
+    /// </summary>
+    /// <exception cref="Pipeline.Host.Pipelines.PluginFailureException">An encoder or an attached adapter module threw; the message names its plugin.</exception>
+    public ModelOutput ForwardSupervised(ModelBatch batch) => Attributed(() => ForwardUnattributed(batch, supervisedOnly: true));
+
+    private ModelOutput Attributed(Func<ModelOutput> forward)
     {
         try
         {
-            return ForwardUnattributed(batch);
+            return forward();
         }
         catch (AdapterForwardException failure)
         {
@@ -64,7 +79,7 @@ public sealed class MultimodalModel : nn.Module
         }
     }
 
-    private ModelOutput ForwardUnattributed(ModelBatch batch)
+    private ModelOutput ForwardUnattributed(ModelBatch batch, bool supervisedOnly)
     {
         var context = new ForwardContext(batch.TokenMask, batch.HasMedia, training);
         using var current = _forwardContext.Use(context);
@@ -89,7 +104,9 @@ public sealed class MultimodalModel : nn.Module
                     $"{modality}: {features.shape[0]} samples x {features.shape[1]} tokens do not fill the {expected} placeholder positions");
             embeddings = embeddings.masked_scatter(positions.unsqueeze(-1).expand_as(embeddings), features.to_type(embeddings.dtype));
         }
-        Tensor logits = llm.call(embeddings);
+        Tensor logits = supervisedOnly
+            ? llm.SelectedLogits(embeddings, batch.Labels.ne(BatchCollator.IgnoredLabel))
+            : llm.call(embeddings);
         return new ModelOutput(logits, context.AuxiliaryLosses);
     }
 }

@@ -64,6 +64,28 @@ public sealed class LlamaForwardTests
         rows.Should().Equal("1000", "0100", "0110", "0111");
     }
 
+    [Fact]
+    public void Selected_logits_are_the_full_logits_rows_at_the_selected_text_positions_with_a_prefix_attached()
+    {
+        manual_seed(5);
+        var accessor = new ForwardContextAccessor();
+        using var model = new LlamaForCausalLM(Tiny, accessor);
+        model.Attach("probe", new ConstantPrefix(Tiny.HiddenSize, visibleToText: true));
+        using var scope = NewDisposeScope();
+        Tensor ids = tensor(new long[] { 1, 5, 7, 2, 9, 4, 3, 8 }, [2, 4]);
+        Tensor selection = tensor(new[] { false, true, false, true, true, false, false, false }, [2, 4]);
+        using var current = accessor.Use(new ForwardContext(ones(2, 4, dtype: ScalarType.Bool), tensor(new[] { true, false }), isTraining: false));
+
+        Tensor full = model.call(model.EmbedTokens(ids));
+        Tensor selected = model.SelectedLogits(model.EmbedTokens(ids), selection);
+
+        selected.shape.Should().Equal(3, 16);
+        // The same rows up to rounding: a matrix product over fewer rows may round the last bit differently.
+        allclose(selected, stack([full[0, 1], full[0, 3], full[1, 0]]), rtol: 1e-6, atol: 1e-6).Should().BeTrue();
+        var wrongShape = () => model.SelectedLogits(model.EmbedTokens(ids), ones(2, 5, dtype: ScalarType.Bool));
+        wrongShape.Should().Throw<ArgumentException>().WithMessage("the selection [2, 5] does not match the 2 x 4 text positions*");
+    }
+
     private sealed class ConstantPrefix : nn.Module, ISequencePrefix
     {
         private readonly int _width;
