@@ -9,12 +9,17 @@ dotnet build bench/DataScale -c Release -v q -nologo >/dev/null
 host=src/Host/bin/Release/net10.0/pipeline
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-echo "load: $(cut -d' ' -f1-3 /proc/loadavg)"
-printf '%-10s %-14s %-12s %s\n' samples peak_rss_mb wall_s "data check"
+# Each case starts once the one-minute load average is below 1 (at most 3 minutes of waiting); its load is printed.
+quiet() { for _ in $(seq 36); do awk '{exit !($1 < 1.0)}' /proc/loadavg && return; sleep 5; done; }
+printf '%-10s %-14s %-10s %-10s %-10s %s\n' samples peak_rss_mb wall_s read_s check_s load
 for n in "${sizes[@]}"; do
   dir="$work/$n"
   dotnet bench/DataScale/bin/Release/net10.0/DataScale.dll "$dir" "$n" >/dev/null
+  quiet
+  load=$(cut -d' ' -f1 /proc/loadavg)
   /usr/bin/time -f '%M %e' -o "$dir/time.txt" "$host" train "$dir/pipeline.yaml" --plain >"$dir/log.txt" 2>&1 || { cat "$dir/log.txt"; exit 1; }
   read -r rss wall < "$dir/time.txt"
-  printf '%-10s %-14s %-12s %s\n' "$n" "$((rss / 1024))" "$wall" "$(grep -m1 -o 'checked .* in [0-9.]* s' "$dir/log.txt" || true)"
+  read_s=$(sed -n 's/^data: read .* samples in \([0-9.]*\) s$/\1/p' "$dir/log.txt")
+  check_s=$(sed -n 's/^data: checked and tokenised .* samples in \([0-9.]*\) s.*$/\1/p' "$dir/log.txt")
+  printf '%-10s %-14s %-10s %-10s %-10s %s\n' "$n" "$((rss / 1024))" "$wall" "${read_s:--}" "${check_s:--}" "$load"
 done
