@@ -77,6 +77,14 @@ public sealed class FrozenWeightPrecision
         return changes.Count;
     }
 
+    /// <summary>The components holding reduced-precision weights now, with their type (<c>llm bfloat16, vision float16</c>); <c>null</c> when none.</summary>
+    public string? ReducedComponents()
+    {
+        var reduced = _inventory.All.Where(p => ReducedPrecision.IsReduced(p.Parameter.dtype))
+            .Select(p => $"{ParameterInventory.ComponentOf(p.Name)} {WeightDtypes.Name(p.Parameter.dtype)}").Distinct().ToList();
+        return reduced.Count == 0 ? null : string.Join(", ", reduced);
+    }
+
     /// <summary>Every parameter's owning module and its name there, by full name.</summary>
     private Dictionary<string, (nn.Module Owner, string LocalName)> Owners()
     {
