@@ -67,11 +67,13 @@ double Step()
 
 for (int i = 0; i < options.Warmup; i++) Step();
 long residentBefore = ProcessMemory.Resident();
+long setUpPeak = ProcessMemory.Peak();
 ProcessMemory.ResetPeak();
 var times = Enumerable.Range(0, options.Steps).Select(_ => Step()).Order().ToList();
 long peak = ProcessMemory.Peak();
 double median = times.Count % 2 == 1 ? times[times.Count / 2] : (times[times.Count / 2 - 1] + times[times.Count / 2]) / 2;
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-    $"| {WeightDtypes.Name(options.Dtype.ToScalarType())} | {weightBytes / 1e6:F1} | {frozenBytes / 1e6:F1} | {residentBefore / 1e6:F0} | {peak / 1e6:F0} | {times[0]:F0} | {median:F0} |"));
-Console.WriteLine($"columns: dtype | weight MB | frozen weight MB | RSS MB before the timed steps | peak RSS MB during {options.Steps} steps | fastest step ms | median step ms");
+    $"| {WeightDtypes.Name(options.Dtype.ToScalarType())} | {weightBytes / 1e6:F1} | {frozenBytes / 1e6:F1} | {setUpPeak / 1e6:F0} | {residentBefore / 1e6:F0} | {peak / 1e6:F0} | {times[0]:F0} | {median:F0} |"));
+Console.WriteLine($"columns: dtype | weight MB | frozen weight MB | peak RSS MB of set-up and {options.Warmup} warm-up steps | RSS MB before the timed steps | " +
+                  $"peak RSS MB during {options.Steps} timed steps | fastest step ms | median step ms");
 Console.WriteLine($"load average at the end: {File.ReadAllText("/proc/loadavg").Trim()}");
