@@ -10,7 +10,7 @@ namespace Pipeline.Host.Training;
 /// Stores frozen weights in reduced precision (YAML <c>model.dtype</c>, <c>model.dtypes</c>). At the start of a stage,
 /// every base parameter the stage freezes takes its component's type, and every parameter it trains is float32;
 /// adapter and projector parameters are always float32. A weight stored reduced and trained by a later stage goes back
-/// to float32 with its rounded value: the rounding (at most 2^-9 relative for bfloat16) is not undone.
+/// to float32 with its rounded value: the rounding (at most 2^-8 relative for bfloat16) is not undone.
 /// </summary>
 public sealed class FrozenWeightPrecision
 {
