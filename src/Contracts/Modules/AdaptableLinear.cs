@@ -11,6 +11,12 @@ namespace Pipeline.Contracts.Modules;
 /// written for the plain layer load unchanged; attached deltas appear as <c>&lt;adapter name&gt;.*</c>.
 /// A delta that throws is reported as an <see cref="AdapterForwardException"/> naming its adapter.
 /// Use it for every projection in a component that adapters should be able to target.
+/// <para>
+/// Reduced precision (contracts 1.3): when the host stores the base weight in <c>bfloat16</c> or <c>float16</c> (a frozen
+/// weight under <c>model.dtype</c>), the base product is computed in the weight's type from the input cast to it, the
+/// deltas get the input widened to float32 (<see cref="ReducedPrecision.Widen"/>), base and deltas are summed in float32,
+/// and the output has the input's type. With float32 weights nothing is cast and the result is as before.
+/// </para>
 /// </summary>
 public sealed class AdaptableLinear : nn.Module<Tensor, Tensor>, ILinearSite
 {
@@ -54,6 +60,22 @@ public sealed class AdaptableLinear : nn.Module<Tensor, Tensor>, ILinearSite
 
     /// <inheritdoc />
     public override Tensor forward(Tensor input)
+    {
+        if (input.dtype == _weight.dtype && !ReducedPrecision.IsReduced(input.dtype)) return ForwardInOneType(input);
+        using var scope = NewDisposeScope();
+        Tensor output = nn.functional.linear(ReducedPrecision.As(input, _weight.dtype), _weight, _bias);
+        ScalarType sumType = ReducedPrecision.Widened(input.dtype);
+        output = ReducedPrecision.As(output, sumType);
+        Tensor widened = ReducedPrecision.Widen(input);
+        foreach (var (name, delta) in _deltas)
+        {
+            if (_merged.Contains(name)) continue;
+            output = output + ReducedPrecision.As(AdapterForwardException.Run(name, this, () => delta.call(widened)), sumType);
+        }
+        return ReducedPrecision.As(output, input.dtype).MoveToOuterDisposeScope();
+    }
+
+    private Tensor ForwardInOneType(Tensor input)
     {
         Tensor output = nn.functional.linear(input, _weight, _bias);
         foreach (var (name, delta) in _deltas)

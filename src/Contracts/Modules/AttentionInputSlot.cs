@@ -8,7 +8,8 @@ namespace Pipeline.Contracts.Modules;
 /// The point between a block's norm and its attention (<see cref="IAttentionInputSite"/>): the identity until
 /// adapters attach transforms, which then run in attachment order. Put one in every block whose attention input
 /// adapters may change. It has no parameters of its own. A transform that throws is reported as an
-/// <see cref="AdapterForwardException"/> naming its adapter.
+/// <see cref="AdapterForwardException"/> naming its adapter. In a component stored in reduced precision the
+/// transforms get the input widened to float32 and their result is cast back to the input's type (contracts 1.3).
 /// </summary>
 public sealed class AttentionInputSlot : nn.Module<Tensor, Tensor>, IAttentionInputSite
 {
@@ -31,13 +32,15 @@ public sealed class AttentionInputSlot : nn.Module<Tensor, Tensor>, IAttentionIn
     /// <inheritdoc />
     public override Tensor forward(Tensor input)
     {
-        Tensor output = input;
+        if (_transforms.Count == 0) return input;
+        // In a component stored in reduced precision the stream is bfloat16/float16; adapters compute in float32.
+        Tensor output = ReducedPrecision.Widen(input);
         foreach (var (name, transform) in _transforms)
         {
             Tensor current = output;
             output = AdapterForwardException.Run(name, this, () => transform.call(current));
         }
-        return output;
+        return ReducedPrecision.IsReduced(input.dtype) ? output.to_type(input.dtype) : output;
     }
 
     /// <inheritdoc />

@@ -10,7 +10,7 @@ namespace Pipeline.Host.Cli;
 /// <summary>
 /// <c>pipeline params FILE</c>: builds the model on the meta device (no weights are allocated, so full-size configurations
 /// count in seconds), attaches every adapter and prints <see cref="ParameterCountTable"/>: total parameters per part and,
-/// per stage, how many that stage trains.
+/// per stage, how many that stage trains; then <see cref="WeightBytesTable"/>: the bytes each part's weights take in each stage.
 /// </summary>
 public static class ParamsCommand
 {
@@ -45,6 +45,10 @@ public static class ParamsCommand
             foreach (var s in stages) Console.WriteLine($"  {s.Name}: [{string.Join(", ", s.Trainable)}]");
             Console.WriteLine();
             Console.Write(table.Render());
+            Console.WriteLine();
+            Console.WriteLine("weight bytes in each stage (frozen weights in model.dtype / model.dtypes; trained ones, adapters and projectors in float32):");
+            Console.Write(WeightBytesTable.Create(built.Inventory, definition.Config.Model, stages,
+                definition.Encoders.Select(e => e.InstanceName).ToList()).Render());
             return 0;
         }, Console.Error));
         return command;

@@ -51,14 +51,23 @@ public static class PipelineRunner
         if (tokenizer is WordTokenizer words) words.Save(Path.Combine(output, "tokenizer.words.json"));
 
         foreach (string line in built.LoadedWeights.SelectMany(r => r.Describe())) log(line);
-        if (resumePoint is not null) log($"loaded {resumePoint.LoadWeights(built.Model).Loaded.Count} trained tensors from {resumePoint.Name}");
+        var precision = new FrozenWeightPrecision(built.Model, built.Inventory, config.Model);
+        if (resumePoint is not null)
+        {
+            FinalizerFence.Run(() =>
+            {
+                precision.ReplayBeforeResume(config.Stages.Take(resumePoint.FirstStageIndex).Select(s => (IReadOnlyList<string>)s.Trainable));
+                return 0;
+            });
+            log($"loaded {resumePoint.LoadWeights(built.Model).Loaded.Count} trained tensors from {resumePoint.Name}");
+        }
         using var metrics = new MetricsWriter(metricsPath);
         // A resumed run's metrics file already holds the data records, ahead of the checkpoint's position.
         if (resumePoint is null) foreach (var record in report.MetricsRecords()) metrics.Write(record);
         var session = new TrainingSession
         {
             Model = built.Model, Inventory = built.Inventory, Splits = splits, Device = device, Seed = config.Run.Seed,
-            Collator = collator,
+            Collator = collator, Precision = precision,
             EvalBatchSize = config.Data.EvalBatchSize, PrefetchBatches = config.Data.PrefetchBatches, LogEvery = Math.Max(1, config.Run.LogEvery), Metrics = metrics,
             CreateSchedule = (selection, context) => CreateSchedule(definition, selection, context), Log = log,
             Checkpoints = Checkpointer.ForRun(definition, splits, metrics, built.Inventory, resumePoint, log), Resume = resumePoint,

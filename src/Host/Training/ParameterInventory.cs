@@ -16,7 +16,7 @@ public sealed class ParameterInventory
     /// <summary>The LLM side: the LLM and its adapters.</summary>
     public const string LlmSide = "llm";
 
-    private readonly IReadOnlyList<(string Name, Parameter Parameter)> _all;
+    private readonly List<(string Name, Parameter Parameter)> _all;
     private readonly HashSet<string> _adapterNames;
     private readonly IReadOnlyDictionary<string, string> _adapterOwners;
 
@@ -34,6 +34,17 @@ public sealed class ParameterInventory
 
     /// <summary>Every parameter with its name.</summary>
     public IReadOnlyList<(string Name, Parameter Parameter)> All => _all;
+
+    /// <summary>
+    /// Puts <paramref name="replacement"/> in place of the parameter named <paramref name="name"/> (after a change of its
+    /// type made a new parameter object, see <see cref="ParameterDtypeChange"/>).
+    /// </summary>
+    public void Replace(string name, Parameter replacement)
+    {
+        int index = _all.FindIndex(p => p.Name == name);
+        if (index < 0) throw new KeyNotFoundException($"no parameter named '{name}'");
+        _all[index] = (name, replacement);
+    }
 
     /// <summary>Whether an adapter added the parameter.</summary>
     public bool IsAdapter(string name) => _adapterNames.Contains(name);

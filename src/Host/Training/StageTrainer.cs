@@ -111,6 +111,11 @@ public sealed class StageTrainer
         var session = _session;
         IReadOnlyList<TokenizedSample> samples = session.Splits.Get(stage.Split);
         if (samples.Count == 0) throw new InvalidOperationException($"stage '{stage.Name}': split '{stage.Split.ToString().ToLowerInvariant()}' has no samples");
+        if (session.Precision is { } precision)
+        {
+            FinalizerFence.Run(() => precision.Apply(stage.Trainable));
+            if (precision.ReducedComponents() is { } reduced) session.Log($"stage '{stage.Name}': frozen weights stored as {reduced}");
+        }
         var trainable = session.Inventory.Select(stage.Trainable, session.Model.Encoders.Keys.ToList());
         var (optimizer, groups) = OptimizerFactory.Create(trainable, stage);
         long totalSteps = TotalSteps(stage, samples.Count);

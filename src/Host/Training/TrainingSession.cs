@@ -33,6 +33,9 @@ public sealed class TrainingSession
     /// <summary>Builds the schedule plugin a selection names (used for stage schedules and for schedules that wrap another).</summary>
     public required Func<PluginSelection, SchedulerBuildContext, ILearningRateSchedule> CreateSchedule { get; init; }
 
+    /// <summary>Converts frozen weights to their reduced type at each stage start (<c>model.dtype</c>); <c>null</c> keeps every weight as built.</summary>
+    public FrozenWeightPrecision? Precision { get; init; }
+
     /// <summary>Writes checkpoints after steps and at stage ends; <c>null</c> writes none.</summary>
     public Checkpointer? Checkpoints { get; init; }
 

@@ -4,7 +4,7 @@ using Pipeline.Host.Tests.Pipelines;
 namespace Pipeline.Host.Tests.Checkpoints;
 
 /// <summary>A tiny two-stage run trained once without interruption; tests resume copies of it from its checkpoints.</summary>
-public sealed class UninterruptedTinyRun : IDisposable
+public class UninterruptedTinyRun : IDisposable
 {
     /// <summary>
     /// Checkpoints every 4 steps: stage 0 (10 steps, 2 micro-batches each) at global steps 4, 8 and 10 (its end),
@@ -18,8 +18,16 @@ public sealed class UninterruptedTinyRun : IDisposable
         "model.adapters.0.options.dropout=0.1",
     ];
 
-    public UninterruptedTinyRun()
+    private readonly string[] _extraOverrides;
+
+    public UninterruptedTinyRun() : this([])
     {
+    }
+
+    /// <param name="extraOverrides">Overrides after <see cref="Overrides"/>, for variants of the run.</param>
+    protected UninterruptedTinyRun(string[] extraOverrides)
+    {
+        _extraOverrides = extraOverrides;
         Pipeline = new TinyPipeline();
         PipelineRunner.Train(Load(Pipeline.OutputDirectory), _ => { });
     }
@@ -28,9 +36,13 @@ public sealed class UninterruptedTinyRun : IDisposable
 
     /// <summary>The run's definition with its output in <paramref name="outputDirectory"/>.</summary>
     public PipelineDefinition Load(string outputDirectory) =>
-        PipelineLoader.Load(Pipeline.ConfigPath, [.. Overrides, $"run.output_dir={outputDirectory}"]);
+        PipelineLoader.Load(Pipeline.ConfigPath, [.. Overrides, .. _extraOverrides, $"run.output_dir={outputDirectory}"]);
 
-    public void Dispose() => Pipeline.Dispose();
+    public void Dispose()
+    {
+        Pipeline.Dispose();
+        GC.SuppressFinalize(this);
+    }
 }
 
 public sealed class ResumeTests(UninterruptedTinyRun reference) : IClassFixture<UninterruptedTinyRun>

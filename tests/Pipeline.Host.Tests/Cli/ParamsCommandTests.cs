@@ -86,4 +86,33 @@ public sealed class ParamsCommandTests
         exitCode.Should().Be(0);
         output.Should().MatchRegex(@"vocabulary: \d+ \(from the tokenizer\)");
     }
+
+    /// <summary>The cells of a row of the weight-bytes table (after its header line).</summary>
+    private static string[] BytesRow(string output, string label) =>
+        output[output.IndexOf("weight bytes in each stage", StringComparison.Ordinal)..].Split('\n')
+            .Where(line => line.StartsWith(label + " ", StringComparison.Ordinal))
+            .Select(line => Regex.Split(line.Trim(), @"\s{3,}")[1..]).Single();
+
+    [Fact]
+    public void Weight_bytes_per_stage_count_frozen_weights_in_their_components_dtype()
+    {
+        using var pipeline = new TinyPipeline();
+
+        var (exitCode, output, error) = ConsoleCapture.Run("params", pipeline.ConfigPath, "--set", "model.llm.vocab_size=100",
+            "--set", "model.dtype=bfloat16", "--set", "model.dtypes.audio=float16");
+
+        error.Should().BeEmpty();
+        exitCode.Should().Be(0);
+        // LLM: embedding and head 2 * 100 * 32, attention 32 * (32 + 16 + 16 + 32), MLP 3 * 32 * 64, norms 3 * 32.
+        const long llm = 2 * 100 * 32 + 32 * 96 + 3 * 32 * 64 + 3 * 32;
+        Row(output, "llm")[0].Should().Be(ParameterCountTable.Format(llm));
+        BytesRow(output, "llm").Should().Equal($"{ParameterCountTable.Format(4 * llm)} float32", $"{ParameterCountTable.Format(2 * llm)} bfloat16");
+        BytesRow(output, "encoder audio")[1].Should().EndWith(" float16");
+        BytesRow(output, "encoder vision")[1].Should().EndWith(" bfloat16");
+        long projector = 32 * 32 + 32 + 32 * 32 + 32;
+        BytesRow(output, "projector vision").Should().Equal($"{ParameterCountTable.Format(4 * projector)} float32", $"{ParameterCountTable.Format(4 * projector)} float32");
+        BytesRow(output, "adapters").Should().Equal("1,792 float32", "1,792 float32");
+        BytesRow(output, "total")[0].Should().EndWith(" float32");
+        BytesRow(output, "total")[1].Should().EndWith(" bfloat16+float16+float32");
+    }
 }

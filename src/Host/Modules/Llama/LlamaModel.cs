@@ -1,3 +1,4 @@
+using Pipeline.Contracts.Modules;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -19,8 +20,11 @@ public sealed class LlamaModel : nn.Module<AttentionInput, Tensor>
         RegisterComponents();
     }
 
-    /// <summary>Embeds token ids (<c>B x N</c>) into <c>B x N x C</c>.</summary>
-    public Tensor EmbedTokens(Tensor ids) => embed_tokens.call(ids);
+    /// <summary>
+    /// Embeds token ids (<c>B x N</c>) into <c>B x N x C</c>, in float32 when the table is stored in reduced precision:
+    /// the residual stream stays float32 and only the frozen weights are reduced.
+    /// </summary>
+    public Tensor EmbedTokens(Tensor ids) => ReducedPrecision.Widen(embed_tokens.call(ids));
 
     /// <summary>Runs every layer on the embedded sequence in <see cref="AttentionInput.Hidden"/>; returns the normed output.</summary>
     public override Tensor forward(AttentionInput input)

@@ -4,7 +4,10 @@ using static TorchSharp.torch;
 
 namespace Pipeline.Host.Modules.Llama;
 
-/// <summary>Root-mean-square layer norm: <c>x / sqrt(mean(x^2) + eps) * weight</c>, computed in float32.</summary>
+/// <summary>
+/// Root-mean-square layer norm: <c>x / sqrt(mean(x^2) + eps) * weight</c>, computed in float32. A float32 input times
+/// a weight stored in reduced precision gives float32 (type promotion), so the residual stream stays float32.
+/// </summary>
 public sealed class RmsNorm : nn.Module<Tensor, Tensor>
 {
     private readonly Parameter weight;

@@ -1,5 +1,6 @@
 using Pipeline.Contracts.Adapters;
 using Pipeline.Contracts.Encoders;
+using Pipeline.Contracts.Modules;
 using Pipeline.Host.Modules.Llama;
 using Pipeline.Host.Training;
 using TorchSharp;
@@ -96,7 +97,8 @@ public sealed class MultimodalModel : nn.Module
             {
                 throw PluginForwardFailure.ForEncoder(this, name, error);
             }
-            Tensor features = projectors[name].call(encoded);
+            // An encoder stored in reduced precision returns reduced features; the projector is float32.
+            Tensor features = projectors[name].call(ReducedPrecision.Widen(encoded));
             Tensor positions = batch.InputIds.eq(placeholderId);
             long expected = positions.sum().item<long>();
             if (expected != features.shape[0] * features.shape[1])

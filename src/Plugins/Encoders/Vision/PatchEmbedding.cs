@@ -33,6 +33,7 @@ public sealed class PatchEmbedding : nn.Module<Tensor, Tensor>
         Tensor patches = pixels.reshape(batch, 3, grid, _patchSize, grid, _patchSize)
             .permute(0, 2, 4, 1, 3, 5)
             .reshape(batch, grid * grid, 3 * _patchSize * _patchSize);
-        return matmul(patches, weight.reshape(width, -1).t()).MoveToOuterDisposeScope();
+        // Normalised pixels arrive as float32; a weight stored in reduced precision (model.dtype) sets the compute type.
+        return matmul(patches.to_type(weight.dtype), weight.reshape(width, -1).t()).MoveToOuterDisposeScope();
     }
 }
