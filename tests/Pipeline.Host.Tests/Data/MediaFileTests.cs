@@ -71,7 +71,7 @@ public sealed class MediaFileTests : IDisposable
     public void A_stereo_file_is_read_as_the_mean_of_its_channels_and_says_it_had_two()
     {
         var path = _folder.File("two.wav");
-        StereoWav.Write(path, [0.5f, -1f, 0.25f], [-0.25f, 0.5f, 0.25f], 16000);
+        WavFileWriter.Write(path, [[0.5f, -1f, 0.25f], [-0.25f, 0.5f, 0.25f]], 16000);
 
         var audio = WavFileReader.Read(path, "two");
 

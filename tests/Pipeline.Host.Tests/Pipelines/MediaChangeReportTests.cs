@@ -24,7 +24,7 @@ public sealed class MediaChangeReportTests
         // The tiny pipeline's audio encoder keeps 0.5 s at 16 kHz (8000 samples); beep.wav is exactly that long.
         WavFileWriter.Write(data.Media("long-a.wav"), LlavaDataFolder.Tone(12000), 16000);
         WavFileWriter.Write(data.Media("long-b.wav"), LlavaDataFolder.Tone(20000), 16000);
-        StereoWav.Write(data.Media("stereo.wav"), Enumerable.Repeat(0.5f, 4000).ToArray(), Enumerable.Repeat(-0.25f, 4000).ToArray(), 16000);
+        WavFileWriter.Write(data.Media("stereo.wav"), [Enumerable.Repeat(0.5f, 4000).ToArray(), Enumerable.Repeat(-0.25f, 4000).ToArray()], 16000);
         data.WriteTrain(AudioItem("long-a", "long-a.wav"), AudioItem("long-b", "long-b.wav"), AudioItem("stereo", "stereo.wav"));
         var log = new List<string>();
 
