@@ -11,10 +11,11 @@ namespace Pipeline.Host.Checkpoints;
 /// <summary>
 /// The training-relevant configuration of a run, flattened to <c>key.path = value</c> pairs of the bound options
 /// (defaults included, so writing a default explicitly changes nothing), and its SHA-256. It covers <c>model</c>
-/// (with every encoder's and adapter's bound plugin options), <c>data</c>, <c>stages</c> and <c>run.seed</c>; it leaves
-/// out what may change between a run and its resumption without changing the numbers: <c>run.output_dir</c>,
-/// <c>device</c>, <c>threads</c>, <c>log_every</c>, <c>checkpoint</c>, <c>on_non_finite</c>,
-/// <c>max_consecutive_skips</c> and the plugin search directories.
+/// (with every encoder's and adapter's bound plugin options and the frozen weights' <c>dtype</c> and <c>dtypes</c>),
+/// <c>data</c>, <c>stages</c> and <c>run.seed</c>; it leaves out what may change between a run and its resumption
+/// without changing the numbers: <c>run.output_dir</c>, <c>device</c>, <c>threads</c>, <c>log_every</c>,
+/// <c>checkpoint</c>, <c>on_non_finite</c>, <c>max_consecutive_skips</c>, <c>data.prefetch_batches</c> (batches are
+/// the same prepared ahead or not) and the plugin search directories.
 /// </summary>
 public sealed class ConfigFingerprint
 {
@@ -40,6 +41,8 @@ public sealed class ConfigFingerprint
         values["run.seed"] = config.Run.Seed.ToString(CultureInfo.InvariantCulture);
         Flatten(values, "model.llm", config.Model.Llm, 0);
         Flatten(values, "model.projector", config.Model.Projector, 0);
+        values["model.dtype"] = SnakeCase.FromPascalCase(config.Model.Dtype.ToString());
+        foreach (var (component, dtype) in config.Model.Dtypes) values[$"model.dtypes.{component}"] = SnakeCase.FromPascalCase(dtype.ToString());
         foreach (var encoder in definition.Encoders)
         {
             values[$"model.encoders.{encoder.InstanceName}.plugin"] = encoder.PluginName;
@@ -53,6 +56,7 @@ public sealed class ConfigFingerprint
             Flatten(values, $"model.adapters[{i}].options", adapter.Options, 0);
         }
         Flatten(values, "data", config.Data, 0);
+        values.Remove("data.prefetch_batches");
         Flatten(values, "stages", config.Stages, 0);
         return new ConfigFingerprint(values);
     }

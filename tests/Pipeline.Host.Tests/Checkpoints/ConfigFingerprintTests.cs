@@ -15,7 +15,8 @@ public sealed class ConfigFingerprintTests
         using var pipeline = new TinyPipeline();
 
         var changed = Of(pipeline, "run.output_dir=elsewhere", "run.threads=1", "run.log_every=1", "run.device=cpu",
-            "run.checkpoint.every=3", "run.checkpoint.keep_last=9", "run.on_non_finite=skip", "stages.0.beta1=0.9");
+            "run.checkpoint.every=3", "run.checkpoint.keep_last=9", "run.on_non_finite=skip", "stages.0.beta1=0.9",
+            "data.prefetch_batches=0");
 
         changed.Hash.Should().Be(Of(pipeline).Hash, "output, threads, logging, checkpoint and non-finite settings, and explicit defaults, are not training-relevant");
     }
@@ -26,11 +27,12 @@ public sealed class ConfigFingerprintTests
         using var pipeline = new TinyPipeline();
         var checkpoint = Of(pipeline);
 
-        var now = Of(pipeline, "stages.1.steps=11", "model.adapters.0.options.rank=8", "run.seed=4");
+        var now = Of(pipeline, "stages.1.steps=11", "model.adapters.0.options.rank=8", "run.seed=4", "model.dtype=bfloat16");
 
         now.Hash.Should().NotBe(checkpoint.Hash);
         now.DifferencesFrom(checkpoint).Should().Equal(
             "model.adapters[0].options.rank: '4' in the checkpoint, '8' now",
+            "model.dtype: 'float32' in the checkpoint, 'bfloat16' now",
             "run.seed: '3' in the checkpoint, '4' now",
             "stages[1].steps: '10' in the checkpoint, '11' now");
     }
