@@ -84,10 +84,12 @@ public sealed class MetricsPlotterTests : IDisposable
     [Fact]
     public void The_log_reader_flattens_nested_values_reads_true_as_one_inherits_the_stage_and_skips_broken_lines()
     {
+        // The run-level data record (a kind, no step) is neither plotted nor counted as skipped.
         string metrics = Metrics(
+            """{"kind":"data","split":"train","samples":3,"skipped":0}""",
             Train("pretrain", 10, 4.0),
             """{"kind":"schedule","step":3,"multipliers":{"encoder":1.1,"llm":0.9},"history":[0.5,0.25],"note":"x","flag":true}""",
-            "not json", """{"kind":"train"}""");
+            "not json", """{"kind":"train","step":"ten"}""");
 
         var log = MetricsLog.Read(metrics);
 
