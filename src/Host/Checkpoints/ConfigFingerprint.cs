@@ -15,7 +15,7 @@ namespace Pipeline.Host.Checkpoints;
 /// <c>data</c>, <c>stages</c> and <c>run.seed</c>; it leaves out what may change between a run and its resumption
 /// without changing the numbers: <c>run.output_dir</c>, <c>device</c>, <c>threads</c>, <c>log_every</c>,
 /// <c>checkpoint</c>, <c>on_non_finite</c>, <c>max_consecutive_skips</c>, <c>data.prefetch_batches</c> (batches are
-/// the same prepared ahead or not) and the plugin search directories.
+/// the same prepared ahead or not), <c>data.cache_dir</c> and the plugin search directories.
 /// </summary>
 public sealed class ConfigFingerprint
 {
@@ -57,6 +57,7 @@ public sealed class ConfigFingerprint
         }
         Flatten(values, "data", config.Data, 0);
         values.Remove("data.prefetch_batches");
+        values.Remove("data.cache_dir");
         Flatten(values, "stages", config.Stages, 0);
         return new ConfigFingerprint(values);
     }

@@ -42,6 +42,13 @@ public sealed record DataConfig : Pipeline.Contracts.Options.IValidatableOptions
     /// </summary>
     public int PrefetchBatches { get; init; } = 2;
 
+    /// <summary>
+    /// Folder for the temporary files that hold each split's tokenised samples (about 4 bytes a token), relative to the
+    /// YAML file; empty uses the system's temporary folder. Set it where a large data set's files fit on disk (a
+    /// temporary folder in memory, tmpfs, would hold them in RAM). The files are deleted when the run ends.
+    /// </summary>
+    public string CacheDir { get; init; } = "";
+
     public IEnumerable<Pipeline.Contracts.Options.OptionError> Validate()
     {
         if (EvalBatchSize < 1) yield return new("eval_batch_size", $"must be at least 1, got {EvalBatchSize}");

@@ -30,8 +30,9 @@ public static class DataCheck
     /// A bad sample under <c>on_error: error</c> (the message is the first problem, plus how many more there are),
     /// or a stage whose split has no samples left.
     /// </exception>
-    public static DataReport Run(PipelineConfig config, LoadedData data, SampleChecker checker)
+    public static DataReport Run(PipelineDefinition definition, LoadedData data, SampleChecker checker)
     {
+        var config = definition.Config;
         var stores = new List<SplitStore>();
         var problems = new List<SplitProblem>();
         var mediaChanges = DataReport.SplitNames.ToDictionary(split => split, _ => new MediaChangeTally());
@@ -39,7 +40,7 @@ public static class DataCheck
         {
             foreach (var source in data.Sources)
             {
-                var store = SplitStore.For(source);
+                var store = SplitStore.For(source, definition);
                 stores.Add(store);
                 var rejected = new List<SplitProblem>();
                 foreach (var (sample, problem) in checker.Check(source.Samples(), mediaChanges[source.Split]))

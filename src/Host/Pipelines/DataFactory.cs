@@ -25,7 +25,7 @@ public static class DataFactory
         var tokenizer = SampleTokenizer.For(data.Tokenizer, definition.Config.Data);
         var splits = data.Sources.Select(source =>
         {
-            var store = SplitStore.For(source);
+            var store = SplitStore.For(source, definition);
             foreach (var sample in source.Samples()) store.Add(tokenizer.Tokenize(sample));
             return store.Samples;
         }).ToList();

@@ -16,10 +16,24 @@ public sealed class SplitStore
 
     /// <summary>A store for <paramref name="source"/>'s samples.</summary>
     /// <param name="source">The split's source.</param>
-    /// <param name="reader">Reads media files when a stored sample's media are decoded.</param>
-    public static SplitStore For(SplitSource source, DataFileReader? reader = null) => source.File is null
-        ? new SplitStore([], null)
-        : new SplitStore(null, new TokenizedSampleFile(source.File, reader ?? DataFileReader.Default));
+    /// <param name="definition">The pipeline; <c>data.cache_dir</c> says where sample files go.</param>
+    /// <exception cref="IOException">The sample file cannot be created (the message names <c>data.cache_dir</c>'s folder).</exception>
+    public static SplitStore For(SplitSource source, PipelineDefinition definition)
+    {
+        if (source.File is null) return new SplitStore([], null);
+        string cacheDir = definition.Config.Data.CacheDir;
+        string? directory = string.IsNullOrEmpty(cacheDir) ? null : definition.Resolve(cacheDir);
+        try
+        {
+            if (directory is not null) Directory.CreateDirectory(directory);
+            return new SplitStore(null, new TokenizedSampleFile(source.File, DataFileReader.Default, directory));
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            throw new IOException($"cannot create the sample file for split '{source.Split}' in " +
+                $"'{directory ?? Path.GetTempPath()}' (data.cache_dir): {error.Message}", error);
+        }
+    }
 
     /// <summary>Stores <paramref name="sample"/> after those already stored.</summary>
     public void Add(TokenizedSample sample)

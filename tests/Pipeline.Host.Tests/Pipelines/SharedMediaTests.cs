@@ -43,4 +43,33 @@ public sealed class SharedMediaTests
             generated.Train[0].Media.Should().BeOfType<DecodedMedia>();
         }
     }
+
+    [Fact]
+    public void Sample_files_go_to_the_cache_dir_and_are_deleted_with_the_splits()
+    {
+        using var data = new LlavaDataFolder(yamlExtra: "");
+        data.WriteTrain();
+        string cache = Path.Combine(Path.GetDirectoryName(data.ConfigPath)!, "sample-cache");
+
+        var (_, splits) = DataFactory.Load(PipelineLoader.Load(data.ConfigPath, ["data.cache_dir=sample-cache"]));
+        Directory.GetFiles(cache, "pipeline-samples-*.bin").Should().HaveCount(3, "one file per split read from a file");
+        splits.Dispose();
+
+        Directory.GetFiles(cache).Should().BeEmpty();
+    }
+
+    [Fact]
+    public void A_cache_dir_that_cannot_be_made_is_an_error_naming_the_key()
+    {
+        using var data = new LlavaDataFolder();
+        data.WriteTrain();
+        string blocked = Path.Combine(Path.GetDirectoryName(data.ConfigPath)!, "blocked");
+        File.WriteAllText(blocked, "a file where the folder should be");
+
+        var act = () => PipelineRunner.Train(PipelineLoader.Load(data.ConfigPath, ["data.cache_dir=blocked"]), _ => { });
+
+        act.Should().Throw<IOException>().Which.Message.Should()
+            .StartWith($"cannot create the sample file for split 'pretrain' in '{blocked}' (data.cache_dir): ");
+        Directory.Exists(data.OutputDirectory).Should().BeFalse();
+    }
 }
