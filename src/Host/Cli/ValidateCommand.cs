@@ -7,7 +7,8 @@ namespace Pipeline.Host.Cli;
 /// <summary>
 /// <c>pipeline validate FILE</c>: loads plugins, binds every option, builds the model on the meta device (no weights
 /// are allocated) and attaches every adapter, so bad targets are found; then checks every sample of the data exactly as
-/// <c>train</c> does before training (unless <c>--no-data</c>). Nothing is trained and nothing is written.
+/// <c>train</c> does before training (unless <c>--no-data</c>). Nothing is trained and nothing is written to the
+/// output directory (the data check's temporary sample files are removed as it ends).
 /// </summary>
 public static class ValidateCommand
 {

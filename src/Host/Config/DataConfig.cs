@@ -45,7 +45,8 @@ public sealed record DataConfig : Pipeline.Contracts.Options.IValidatableOptions
     /// <summary>
     /// Folder for the temporary files that hold each split's tokenised samples (about 4 bytes a token), relative to the
     /// YAML file; empty uses the system's temporary folder. Set it where a large data set's files fit on disk (a
-    /// temporary folder in memory, tmpfs, would hold them in RAM). The files are deleted when the run ends.
+    /// temporary folder in memory, tmpfs, would hold them in RAM). The files are unlinked as soon as they are opened
+    /// (on Linux and macOS), so none is left behind, even by a killed run.
     /// </summary>
     public string CacheDir { get; init; } = "";
 

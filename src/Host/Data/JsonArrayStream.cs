@@ -78,6 +78,7 @@ internal sealed class JsonArrayStream : IDisposable
     private Outcome ReadToken(out int start, out int end)
     {
         start = end = 0;
+        int itemStart = -1;
         // Never a final block: at the end of the file an unfinished value then asks for more, which tells it apart.
         var reader = new Utf8JsonReader(_buffer.AsSpan(_consumed, _filled - _consumed), isFinalBlock: false, _state);
         try
@@ -95,7 +96,7 @@ internal sealed class JsonArrayStream : IDisposable
                 Commit(ref reader);
                 return ReadToEnd();
             }
-            start = _consumed + (int)reader.TokenStartIndex;
+            start = itemStart = _consumed + (int)reader.TokenStartIndex;
             if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray && !reader.TrySkip()) return Outcome.NeedMore;
             end = _consumed + (int)reader.BytesConsumed;
             Commit(ref reader);
@@ -103,7 +104,7 @@ internal sealed class JsonArrayStream : IDisposable
         }
         catch (JsonException error)
         {
-            throw Invalid(error.Message);
+            throw Invalid(error, itemStart);
         }
     }
 
@@ -148,7 +149,7 @@ internal sealed class JsonArrayStream : IDisposable
         }
         catch (JsonException error)
         {
-            throw Invalid(error.Message);
+            throw Invalid(error, start);
         }
     }
 
@@ -177,6 +178,19 @@ internal sealed class JsonArrayStream : IDisposable
         if (position <= _lineCountedTo) return;
         _line += _buffer.AsSpan(_lineCountedTo, position - _lineCountedTo).Count((byte)'\n');
         _lineCountedTo = position;
+    }
+
+    /// <summary>
+    /// The error for a <see cref="JsonException"/> in the item that starts at <paramref name="itemStart"/> (or, before
+    /// any item, after the last value read): the line is the file's, and the reader's own position, counted from where
+    /// it started rather than from the top of the file, is left out.
+    /// </summary>
+    private InvalidDataException Invalid(JsonException error, int itemStart)
+    {
+        CountLinesTo(itemStart >= 0 ? itemStart : _consumed);
+        int line = _line;
+        string reason = System.Text.RegularExpressions.Regex.Replace(error.Message, @"\s*(Path: \S*\s*\|\s*)?LineNumber: \d+ \| BytePositionInLine: \d+\.?$", "");
+        return new InvalidDataException($"{_description} is not valid JSON (near line {line}): {reason}");
     }
 
     private InvalidDataException NotAnArray() => new($"{_description} must hold a JSON array of samples");

@@ -7,7 +7,9 @@ namespace Pipeline.Host.Data;
 /// The tokenised samples of one split, kept in a temporary file rather than in memory: a LLaVA-scale split costs
 /// eight bytes of memory per sample (its offset in the file), and any sample is read back by index, from any thread.
 /// Samples are appended once (<see cref="Add"/>) while the data is checked, then only read. Media are stored as file
-/// references (<see cref="MediaFile"/>); the file is deleted when the store is disposed or the process ends.
+/// references (<see cref="MediaFile"/>). On Linux and macOS the file's name is removed as soon as it is opened (the open
+/// handle keeps its data), so nothing is left behind even when the process is killed; elsewhere it is deleted when the
+/// store is disposed.
 /// </summary>
 public sealed class TokenizedSampleFile : IReadOnlyList<TokenizedSample>, IDisposable
 {
@@ -29,6 +31,8 @@ public sealed class TokenizedSampleFile : IReadOnlyList<TokenizedSample>, IDispo
         _reader = reader;
         string path = Path.Combine(directory ?? Path.GetTempPath(), $"pipeline-samples-{Guid.NewGuid():N}.bin");
         _file = File.OpenHandle(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, FileOptions.DeleteOnClose);
+        // An unlinked file lives as long as its handle: a killed run leaves no multi-gigabyte files behind.
+        if (!OperatingSystem.IsWindows()) File.Delete(path);
     }
 
     /// <summary>Samples stored so far.</summary>
@@ -43,6 +47,8 @@ public sealed class TokenizedSampleFile : IReadOnlyList<TokenizedSample>, IDispo
     {
         if (sample.Location is { } at && at.File != _dataFile)
             throw new ArgumentException($"sample '{sample.Id}' comes from '{at.File}', not from '{_dataFile}'", nameof(sample));
+        if (sample.Supervised.Length != sample.Ids.Length || sample.Ids.Any(id => id < 0))
+            throw new ArgumentException($"sample '{sample.Id}': needs one supervision flag per token and non-negative token ids", nameof(sample));
         _record.SetLength(0);
         using (var writer = new BinaryWriter(_record, System.Text.Encoding.UTF8, leaveOpen: true))
         {

@@ -11,6 +11,9 @@ namespace Pipeline.Host.Pipelines;
 /// </summary>
 public static class DataCheck
 {
+    /// <summary>How often a long check reports progress.</summary>
+    public static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(10);
+
     /// <summary>
     /// Fails early, before the model is built, when reading already found bad samples and <c>data.on_error</c> is
     /// <c>error</c>.
@@ -30,9 +33,16 @@ public static class DataCheck
     /// A bad sample under <c>on_error: error</c> (the message is the first problem, plus how many more there are),
     /// or a stage whose split has no samples left.
     /// </exception>
-    public static DataReport Run(PipelineDefinition definition, LoadedData data, SampleChecker checker)
+    /// <param name="definition">The pipeline.</param>
+    /// <param name="data">The data as read.</param>
+    /// <param name="checker">Checks each sample against the model.</param>
+    /// <param name="progress">Gets a line every <see cref="ProgressInterval"/> while the check runs (long checks of large sets).</param>
+    public static DataReport Run(PipelineDefinition definition, LoadedData data, SampleChecker checker, Action<string>? progress = null)
     {
         var config = definition.Config;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var nextReport = ProgressInterval;
+        int total = data.Counts.Values.Sum(), done = 0, rejectedSoFar = 0;
         var stores = new List<SplitStore>();
         var problems = new List<SplitProblem>();
         var mediaChanges = DataReport.SplitNames.ToDictionary(split => split, _ => new MediaChangeTally());
@@ -43,10 +53,30 @@ public static class DataCheck
                 var store = SplitStore.For(source, definition);
                 stores.Add(store);
                 var rejected = new List<SplitProblem>();
-                foreach (var (sample, problem) in checker.Check(source.Samples(), mediaChanges[source.Split]))
+                // Items that went bad since the first pass (a media file removed in between) are reported, not dropped.
+                var knownProblems = data.Problems.Where(p => p.Split == source.Split).Select(p => p.Problem.Location?.Index ?? -1).ToHashSet();
+                IEnumerable<Sample> Samples()
                 {
+                    foreach (var read in source.Read())
+                    {
+                        if (read.Sample is { } sample) yield return sample;
+                        else if (!knownProblems.Contains(read.Problem!.Location?.Index ?? -1)) rejected.Add(new SplitProblem(source.Split, read.Problem));
+                    }
+                }
+                foreach (var (sample, problem) in checker.Check(Samples(), mediaChanges[source.Split]))
+                {
+                    if (++done % 1024 == 0 && progress is not null && clock.Elapsed >= nextReport)
+                    {
+                        nextReport = clock.Elapsed + ProgressInterval;
+                        progress($"data: checked {done:N0} of {total:N0} samples ({source.Split}), {checker.MediaFilesDecoded:N0} media files decoded, " +
+                            $"{rejectedSoFar:N0} rejected so far, {clock.Elapsed.TotalSeconds:F0} s");
+                    }
                     if (sample is not null) store.Add(sample);
-                    else rejected.Add(new SplitProblem(source.Split, problem!));
+                    else
+                    {
+                        rejected.Add(new SplitProblem(source.Split, problem!));
+                        rejectedSoFar++;
+                    }
                 }
                 problems.AddRange(data.Problems.Where(p => p.Split == source.Split).Concat(rejected)
                     .OrderBy(p => p.Problem.Location?.Index ?? -1));

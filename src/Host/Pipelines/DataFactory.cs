@@ -23,12 +23,21 @@ public static class DataFactory
         var data = Read(definition);
         if (data.Problems.Count > 0) throw new InvalidDataException(data.Problems[0].Problem.Message);
         var tokenizer = SampleTokenizer.For(data.Tokenizer, definition.Config.Data);
-        var splits = data.Sources.Select(source =>
+        var splits = new List<IReadOnlyList<TokenizedSample>>();
+        try
         {
-            var store = SplitStore.For(source, definition);
-            foreach (var sample in source.Samples()) store.Add(tokenizer.Tokenize(sample));
-            return store.Samples;
-        }).ToList();
+            foreach (var source in data.Sources)
+            {
+                var store = SplitStore.For(source, definition);
+                splits.Add(store.Samples);
+                foreach (var sample in source.Samples()) store.Add(tokenizer.Tokenize(sample));
+            }
+        }
+        catch
+        {
+            foreach (var split in splits) (split as IDisposable)?.Dispose();
+            throw;
+        }
         return (data.Tokenizer, new DataSplits(splits[0], splits[1], splits[2]));
     }
 
@@ -66,6 +75,8 @@ public static class DataFactory
         }
 
         bool buildVocabulary = data.Source == DataSource.Synthetic || string.IsNullOrEmpty(data.Llava.Tokenizer);
+        // A tokenizer file is read first, so a bad path fails before a long pass over the data.
+        ITextTokenizer? fileTokenizer = buildVocabulary ? null : TokenizerLoader.Load(definition.Resolve(data.Llava.Tokenizer), reader);
         var words = buildVocabulary ? new WordTokenizer.Builder() : null;
         // A vocabulary built from the data also holds the words the template writes around the turns.
         foreach (string text in buildVocabulary ? ConversationTemplates.For(data.Template).FixedTexts(data.SystemPrompt) : []) words!.Add(text);
@@ -86,7 +97,7 @@ public static class DataFactory
             }
             counts[source.Split] = count;
         }
-        ITextTokenizer tokenizer = words is not null ? words.Build() : TokenizerLoader.Load(definition.Resolve(data.Llava.Tokenizer), reader);
+        ITextTokenizer tokenizer = fileTokenizer ?? words!.Build();
         return new LoadedData(tokenizer, sources, problems, counts);
     }
 }

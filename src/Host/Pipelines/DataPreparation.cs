@@ -35,7 +35,7 @@ public static class DataPreparation
         var collator = new BatchCollator(data.Tokenizer, model, model.Llm.Options.MaxSequenceLength);
         var checker = new SampleChecker(SampleTokenizer.For(data.Tokenizer, config.Data), collator, model);
         var clock = Stopwatch.StartNew();
-        var report = DataCheck.Run(definition, data, checker);
+        var report = DataCheck.Run(definition, data, checker, log);
         foreach (string line in report.LogLines()) log(line);
         log($"data: checked and tokenised {data.Counts.Values.Sum():N0} samples in {clock.Elapsed.TotalSeconds:F1} s" +
             (checker.MediaFilesDecoded > 0 ? $" ({checker.MediaFilesDecoded:N0} media files decoded once each)" : ""));

@@ -87,7 +87,9 @@ public sealed class DataReport
                     $"{Seconds(cut.KeptSeconds)} s and {are} cut to it; the longest is '{cut.LongestSampleId}' ({Seconds(cut.LongestSeconds)} s)";
             }
         }
-        int averaged = MediaChanges.Values.Sum(c => c.AveragedToMono);
+        // A file several splits share is one file.
+        int averaged = MediaChanges.Values.SelectMany(c => c.AveragedFiles).Distinct(StringComparer.Ordinal).Count()
+            + MediaChanges.Values.Sum(c => c.AveragedInMemory);
         if (averaged == 1) yield return "data: 1 audio file had more than one channel and was averaged to mono";
         else if (averaged > 1) yield return $"data: {averaged} audio files had more than one channel and were averaged to mono";
     }

@@ -7,7 +7,8 @@ namespace Pipeline.Host.Training;
 /// <summary>
 /// Prepares batches (<see cref="BatchCollator.Prepare"/>: reading samples, decoding media, padding) ahead of the
 /// training step on one background thread, into a queue of at most <c>capacity</c> batches, so the step does not wait
-/// for data. The batches come in the order of the index sequence it is given; the consumer names the indices it
+/// for data. Up to <c>capacity + 2</c> prepared batches are alive at once: the queue, the one being prepared and the
+/// one the step holds. The batches come in the order of the index sequence it is given; the consumer names the indices it
 /// expects, and a mismatch is a bug, not a silent reorder. With capacity 0 each batch is prepared on the calling
 /// thread when asked for. An error while preparing a batch (a media file that vanished, say) is thrown by
 /// <see cref="Next"/> for that batch, with its message. No TorchSharp call is made on the background thread.
@@ -28,6 +29,7 @@ public sealed class BatchPrefetcher : IDisposable
     private readonly BlockingCollection<Prepared>? _queue;
     private readonly CancellationTokenSource _stop = new();
     private readonly Thread? _producer;
+    private bool _disposed;
 
     /// <param name="collator">Prepares each batch.</param>
     /// <param name="samples">The split the indices point into.</param>
@@ -114,6 +116,8 @@ public sealed class BatchPrefetcher : IDisposable
     /// <summary>Stops the background thread and drops the batches it prepared.</summary>
     public void Dispose()
     {
+        if (_disposed) return;
+        _disposed = true;
         _stop.Cancel();
         _producer?.Join();
         _queue?.Dispose();

@@ -19,6 +19,14 @@ public static class FinalizerFence
     /// <summary>Managed bytes the work may allocate before the runtime ends the pause by itself.</summary>
     public const long RegionBytes = 128L * 1024 * 1024;
 
+    private static int _lapses;
+
+    /// <summary>
+    /// How many times work allocated more than <see cref="RegionBytes"/>, so that the runtime collected and ended the
+    /// pause before the work was done (the protection lapsed for the rest of that work).
+    /// </summary>
+    public static int Lapses => Volatile.Read(ref _lapses);
+
     /// <summary>Runs <paramref name="work"/> inside the fence.</summary>
     public static T Run<T>(Func<T> work)
     {
@@ -32,6 +40,7 @@ public static class FinalizerFence
         finally
         {
             if (paused && GCSettings.LatencyMode == GCLatencyMode.NoGCRegion) GC.EndNoGCRegion();
+            else if (paused) Interlocked.Increment(ref _lapses);
         }
     }
 }

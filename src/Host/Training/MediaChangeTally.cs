@@ -12,8 +12,20 @@ public sealed class MediaChangeTally
 {
     private readonly Dictionary<string, Modality> _modalities = new(StringComparer.Ordinal);
 
-    /// <summary>How many audio items had more than one channel and were averaged to mono (<see cref="AudioItem.SourceChannels"/>).</summary>
-    public int AveragedToMono { get; private set; }
+    private readonly HashSet<string> _averagedFiles = new(StringComparer.Ordinal);
+    private int _averagedInMemory;
+
+    /// <summary>
+    /// How many audio files (each counted once, however many samples share it) or in-memory items had more than one
+    /// channel and were averaged to mono (<see cref="AudioItem.SourceChannels"/>).
+    /// </summary>
+    public int AveragedToMono => _averagedFiles.Count + _averagedInMemory;
+
+    /// <summary>The files behind <see cref="AveragedToMono"/>, for counting a file once over several splits.</summary>
+    public IReadOnlyCollection<string> AveragedFiles => _averagedFiles;
+
+    /// <summary>The in-memory items behind <see cref="AveragedToMono"/>.</summary>
+    public int AveragedInMemory => _averagedInMemory;
 
     /// <summary>Per modality with at least one cut item, in the order modalities were first seen.</summary>
     public IReadOnlyList<MediaCutSummary> Cuts =>
@@ -28,7 +40,11 @@ public sealed class MediaChangeTally
     public void Add(string sampleId, MediaFacts media)
     {
         var cut = media.Cut;
-        if (media.SourceChannels > 1) AveragedToMono++;
+        if (media.SourceChannels > 1)
+        {
+            if (media.File is { } file) _averagedFiles.Add(file);
+            else _averagedInMemory++;
+        }
         if (!_modalities.TryGetValue(media.Modality, out var modality)) _modalities[media.Modality] = modality = new Modality();
         modality.Items++;
         if (cut is null) return;

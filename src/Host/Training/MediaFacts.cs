@@ -7,8 +7,10 @@ namespace Pipeline.Host.Training;
 /// <param name="Modality"><c>image</c> or <c>audio</c>.</param>
 /// <param name="SourceChannels">Channels the file had before averaging to mono (1 for images).</param>
 /// <param name="Cut">The cut the encoder will make, or <c>null</c>.</param>
-public sealed record MediaFacts(string Modality, int SourceChannels, MediaCut? Cut)
+/// <param name="File">The media file (samples that share it share these facts), or <c>null</c> for media in memory.</param>
+public sealed record MediaFacts(string Modality, int SourceChannels, MediaCut? Cut, string? File = null)
 {
     /// <summary>The facts of <paramref name="media"/> and its cut.</summary>
-    public static MediaFacts Of(MediaItem media, MediaCut? cut) => new(media.Modality, (media as AudioItem)?.SourceChannels ?? 1, cut);
+    public static MediaFacts Of(MediaItem media, MediaCut? cut, string? file = null) =>
+        new(media.Modality, (media as AudioItem)?.SourceChannels ?? 1, cut, file);
 }

@@ -61,7 +61,7 @@ public sealed class SampleChecker(SampleTokenizer tokenizer, BatchCollator colla
         var results = new SampleCheck[chunk.Length];
         var tokenized = new TokenizedSample?[chunk.Length];
         // Decoded media of this chunk that still need the encoder's verdict, by sharing key (or by position).
-        var pending = new Dictionary<string, (MediaItem Item, string Encoder)>(StringComparer.Ordinal);
+        var pending = new Dictionary<string, (MediaItem Item, string Encoder, string? File)>(StringComparer.Ordinal);
         for (int i = 0; i < chunk.Length; i++)
         {
             var (tokens, problem) = CheckText(chunk[i]);
@@ -78,7 +78,13 @@ public sealed class SampleChecker(SampleTokenizer tokenizer, BatchCollator colla
             {
                 MediaItem item = media.Load();
                 MediaFilesDecoded += media.SharingKey is null ? 0 : 1;
-                pending[key] = (item, model.EncoderFor(media.Modality)!.Value.Name);
+                pending[key] = (item, model.EncoderFor(media.Modality)!.Value.Name, media.SharingKey);
+            }
+            catch (Exception error) when (error is FileNotFoundException or DirectoryNotFoundException)
+            {
+                // It existed when the data was read: it went away since.
+                _mediaVerdicts[key] = new MediaVerdict(SampleProblemReason.MissingMedia,
+                    $"{media.Modality} file of '{media.SourceId}' no longer exists ({error.Message})", null);
             }
             catch (Exception error) when (error is InvalidDataException or IOException)
             {
@@ -118,16 +124,16 @@ public sealed class SampleChecker(SampleTokenizer tokenizer, BatchCollator colla
     }
 
     /// <summary>Runs each encoder's collate on each pending item alone, on the CPU, and records the verdicts.</summary>
-    private int CollateEach(Dictionary<string, (MediaItem Item, string Encoder)> pending)
+    private int CollateEach(Dictionary<string, (MediaItem Item, string Encoder, string? File)> pending)
     {
         using var scope = NewDisposeScope();
-        foreach (var (key, (item, name)) in pending)
+        foreach (var (key, (item, name, file)) in pending)
         {
             try
             {
                 var encoder = model.Encoders[name];
                 encoder.Collate([item], CPU).Dispose();
-                _mediaVerdicts[key] = new MediaVerdict(default, null, MediaFacts.Of(item, (encoder as IMediaLengthLimit)?.CutOf(item)));
+                _mediaVerdicts[key] = new MediaVerdict(default, null, MediaFacts.Of(item, (encoder as IMediaLengthLimit)?.CutOf(item), file));
             }
             catch (InvalidDataException error)
             {

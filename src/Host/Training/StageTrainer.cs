@@ -139,10 +139,19 @@ public sealed class StageTrainer
         {
             if (session.Resume is { } resume && resume.Continues(stageIndex)) resume.Restore(run, session.Inventory, session.Log);
             // Made after a resume has moved the order to the checkpoint's position, so it prepares the same batches.
+            bool fenceLapseReported = false;
             using var batches = new BatchPrefetcher(session.Collator, samples, order.UpcomingBatches(stage.BatchSize), session.PrefetchBatches);
             for (long step = progress.Step; step < totalSteps; step++)
             {
+                int lapsesBefore = FinalizerFence.Lapses;
                 StepResult result = FinalizerFence.Run(() => TrainStep(run, batches, step));
+                if (FinalizerFence.Lapses > lapsesBefore && !fenceLapseReported)
+                {
+                    fenceLapseReported = true;
+                    session.Log($"warning: [{stage.Name}] step {step + 1} allocated more than {FinalizerFence.RegionBytes >> 20} MB of managed memory " +
+                        "(decoded media of every micro-batch count, including those prepared in the background), so garbage collection " +
+                        "was not paused for all of it; lower batch_size, gradient_accumulation, data.prefetch_batches or the media sizes");
+                }
                 progress.Step = step + 1;
                 progress.TokensSinceLog += result.Tokens;
                 if (result.Skipped)

@@ -45,17 +45,20 @@ public sealed class SharedMediaTests
     }
 
     [Fact]
-    public void Sample_files_go_to_the_cache_dir_and_are_deleted_with_the_splits()
+    public void Sample_files_go_to_the_cache_dir()
     {
-        using var data = new LlavaDataFolder(yamlExtra: "");
+        using var data = new LlavaDataFolder();
         data.WriteTrain();
         string cache = Path.Combine(Path.GetDirectoryName(data.ConfigPath)!, "sample-cache");
 
         var (_, splits) = DataFactory.Load(PipelineLoader.Load(data.ConfigPath, ["data.cache_dir=sample-cache"]));
-        Directory.GetFiles(cache, "pipeline-samples-*.bin").Should().HaveCount(3, "one file per split read from a file");
-        splits.Dispose();
-
-        Directory.GetFiles(cache).Should().BeEmpty();
+        using (splits)
+        {
+            // The files are unlinked as soon as they are open: the folder is made and stays empty.
+            Directory.Exists(cache).Should().BeTrue();
+            Directory.GetFiles(cache).Should().BeEmpty();
+            splits.Train.Select(s => s.Id).Should().Equal("img-1", "aud-1", "txt-1");
+        }
     }
 
     [Fact]
@@ -71,5 +74,41 @@ public sealed class SharedMediaTests
         act.Should().Throw<IOException>().Which.Message.Should()
             .StartWith($"cannot create the sample file for split 'pretrain' in '{blocked}' (data.cache_dir): ");
         Directory.Exists(data.OutputDirectory).Should().BeFalse();
+    }
+
+    [Fact]
+    public void A_stereo_file_shared_by_many_samples_is_reported_as_one_file()
+    {
+        using var data = new LlavaDataFolder();
+        WavFileWriter.Write(data.Media("stereo.wav"), [Enumerable.Repeat(0.5f, 4000).ToArray(), Enumerable.Repeat(-0.25f, 4000).ToArray()], 16000);
+        data.WriteTrain(Enumerable.Range(0, 5).Select(i => (object)new
+        {
+            id = $"st-{i}", audio = "stereo.wav", conversations = LlavaDataFolder.Turns("<audio>\nhow many beeps ?", "one"),
+        }).ToArray());
+        var log = new List<string>();
+
+        PipelineRunner.Train(PipelineLoader.Load(data.ConfigPath), log.Add);
+
+        log.Should().ContainSingle(line => line.Contains("averaged to mono"))
+            .Which.Should().Be("data: 1 audio file had more than one channel and was averaged to mono");
+    }
+
+    [Fact]
+    public void A_media_file_removed_after_reading_is_reported_by_the_check_not_dropped()
+    {
+        using var data = new LlavaDataFolder(onError: "skip");
+        data.WriteTrain();
+        var definition = PipelineLoader.Load(data.ConfigPath);
+        var read = DataFactory.Read(definition);
+        File.Delete(data.Media("red.png"));
+        using var built = ModelFactory.Build(definition, read.Tokenizer.VocabularySize, TorchSharp.torch.CPU);
+
+        var (report, _) = DataPreparation.Check(definition, read, built.Model, _ => { });
+        using var splits = report.Splits;
+
+        report.Skipped.Select(s => (s.Split, s.Problem.ReasonName)).Should().Equal(
+            ("pretrain", "missing_media"), ("train", "missing_media"), ("eval", "missing_media"));
+        report.Skipped[1].Problem.Message.Should().Be($"{data.TrainJson}:2: sample 'img-1' (item 0): image file '{data.Media("red.png")}' does not exist");
+        report.Splits.Train.Select(s => s.Id).Should().Equal("aud-1", "txt-1");
     }
 }
