@@ -15,7 +15,7 @@ public interface IAdaptableComponent
     /// <summary>The component's root module; its state-dict keys are relative to it.</summary>
     torch.nn.Module Module { get; }
 
-    /// <summary>The model width at this component's output (C in METHODS.md).</summary>
+    /// <summary>The model width at this component's output (the width C of the method descriptions in docs/adapters).</summary>
     int Width { get; }
 
     /// <summary>

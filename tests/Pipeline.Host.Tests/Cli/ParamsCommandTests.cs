@@ -31,7 +31,7 @@ public sealed class ParamsCommandTests
 
         error.Should().BeEmpty();
         exitCode.Should().Be(0);
-        // METHODS.md: L * (20C + 10) + 24 * 20490 + (1024 * 128 + 128 + 128 * C + C) + 2C.
+        // docs/adapters/mma.md, parameter counts: L * (20C + 10) + 24 * 20490 + (1024 * 128 + 128 + 128 * C + C) + 2C.
         Row(output, "total").Should().EndWith(trainable);
         Row(output, "llm").Should().Equal(llm, "0");
         Row(output, "encoder vision").Should().Equal("303,179,776", "0");

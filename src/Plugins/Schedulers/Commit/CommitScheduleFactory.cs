@@ -4,7 +4,7 @@ using Pipeline.Contracts.Schedulers;
 namespace Pipeline.Plugins.Schedulers.Commit;
 
 /// <summary>
-/// The <c>commit</c> schedule plugin: the project's reconstruction of CoMMIT (METHODS.md), which scales a base
+/// The <c>commit</c> schedule plugin: the project's reconstruction of CoMMIT (docs/schedulers/commit.md), which scales a base
 /// schedule's encoder-side and LLM-side rates to balance how much each side changes the answers.
 /// </summary>
 [ExportScheduler(Name)]
