@@ -11,11 +11,6 @@ namespace Pipeline.Host.Data;
 /// </summary>
 public sealed class SampleTokenizer(ConversationTokenizer conversations)
 {
-    /// <summary>The <c>plain</c> template over <paramref name="tokenizer"/>.</summary>
-    public SampleTokenizer(ITextTokenizer tokenizer) : this(new ConversationTokenizer(tokenizer, new PlainTemplate()))
-    {
-    }
-
     /// <summary>The template and system prompt <paramref name="data"/> configures, over <paramref name="tokenizer"/>.</summary>
     public static SampleTokenizer For(ITextTokenizer tokenizer, DataConfig data) => new(ConversationTokenizer.For(tokenizer, data));
 

@@ -38,9 +38,6 @@ public sealed class TokenizedSampleFile : IReadOnlyList<TokenizedSample>, IDispo
     /// <summary>Samples stored so far.</summary>
     public int Count => _ends.Count;
 
-    /// <summary>Bytes on disk.</summary>
-    public long Bytes => _length;
-
     /// <summary>Appends <paramref name="sample"/>; its media must be a <see cref="MediaFile"/> (or none) and its location in this store's data file.</summary>
     /// <exception cref="ArgumentException">The sample's media or location cannot be stored here.</exception>
     public void Add(TokenizedSample sample)

@@ -42,20 +42,6 @@ public sealed class SampleChecker(SampleTokenizer tokenizer, BatchCollator colla
         }
     }
 
-    /// <summary>Splits <paramref name="samples"/> into those that pass (tokenised) and one problem for each that does not, keeping order.</summary>
-    public (IReadOnlyList<TokenizedSample> Passed, IReadOnlyList<SampleProblem> Problems) CheckAll(IEnumerable<Sample> samples,
-        MediaChangeTally? mediaChanges = null)
-    {
-        var passed = new List<TokenizedSample>();
-        var problems = new List<SampleProblem>();
-        foreach (var (sample, problem) in Check(samples, mediaChanges))
-        {
-            if (sample is not null) passed.Add(sample);
-            else problems.Add(problem!);
-        }
-        return (passed, problems);
-    }
-
     private List<SampleCheck> CheckChunk(Sample[] chunk, MediaChangeTally? mediaChanges)
     {
         var results = new SampleCheck[chunk.Length];

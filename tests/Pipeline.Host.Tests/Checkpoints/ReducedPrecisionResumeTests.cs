@@ -1,5 +1,3 @@
-using Pipeline.Host.Pipelines;
-
 namespace Pipeline.Host.Tests.Checkpoints;
 
 /// <summary>
@@ -18,12 +16,7 @@ public sealed class ReducedPrecisionResumeTests(UninterruptedBfloat16TinyRun ref
     [InlineData("checkpoint-000014")] // mid-stage 1: the LLM and vision are bfloat16, saved ones loaded exactly
     public void A_run_with_a_bfloat16_base_resumed_from_a_checkpoint_ends_exactly_as_the_uninterrupted_run(string checkpoint)
     {
-        string resumed = Path.Combine(reference.Pipeline.Directory, "resumed-" + checkpoint);
-        RunFiles.Copy(reference.Pipeline.OutputDirectory, resumed);
-        File.WriteAllText(Path.Combine(resumed, "checkpoints", "latest"), checkpoint + "\n");
-        var log = new List<string>();
-
-        PipelineRunner.Train(reference.Load(resumed), log.Add, resume: true);
+        var (resumed, log) = reference.ResumeFrom(checkpoint);
 
         log.Should().Contain(line => line.StartsWith($"resumed from {checkpoint}"));
         log.Should().Contain("stage 'instruct': frozen weights stored as llm bfloat16, vision bfloat16");

@@ -38,6 +38,20 @@ public class UninterruptedTinyRun : IDisposable
     public PipelineDefinition Load(string outputDirectory) =>
         PipelineLoader.Load(Pipeline.ConfigPath, [.. Overrides, .. _extraOverrides, $"run.output_dir={outputDirectory}"]);
 
+    /// <summary>
+    /// Simulates a crash right after <paramref name="checkpoint"/> (a copy of the finished run whose <c>latest</c> is put
+    /// back to it) and resumes it with <c>--resume</c>; returns the copy's directory and the resumed run's log.
+    /// </summary>
+    public (string Directory, List<string> Log) ResumeFrom(string checkpoint)
+    {
+        string resumed = Path.Combine(Pipeline.Directory, "resumed-" + checkpoint);
+        RunFiles.Copy(Pipeline.OutputDirectory, resumed);
+        File.WriteAllText(Path.Combine(resumed, "checkpoints", "latest"), checkpoint + "\n");
+        var log = new List<string>();
+        PipelineRunner.Train(Load(resumed), log.Add, resume: true);
+        return (resumed, log);
+    }
+
     public void Dispose()
     {
         Pipeline.Dispose();
@@ -78,12 +92,7 @@ public sealed class ResumeTests(UninterruptedTinyRun reference) : IClassFixture<
     [InlineData("checkpoint-000014")] // mid-stage 1: LoRA dropout draws from the restored generator
     public void A_run_resumed_from_a_checkpoint_ends_exactly_as_the_uninterrupted_run(string checkpoint)
     {
-        string resumed = Path.Combine(reference.Pipeline.Directory, "resumed-" + checkpoint);
-        RunFiles.Copy(reference.Pipeline.OutputDirectory, resumed);
-        File.WriteAllText(Path.Combine(resumed, "checkpoints", "latest"), checkpoint + "\n");
-        var log = new List<string>();
-
-        PipelineRunner.Train(reference.Load(resumed), log.Add, resume: true);
+        var (resumed, log) = reference.ResumeFrom(checkpoint);
 
         log.Should().Contain(line => line.StartsWith($"resumed from {checkpoint}"));
         log.Should().Contain(line => line.StartsWith("removed what an interrupted run left") && line.Contains("checkpoint-000018"));
