@@ -10,6 +10,9 @@ public static class CommandErrors
     /// <summary>Exit code for a configuration error (bad YAML, unknown key or plugin, bad value, plugin files the lock refuses).</summary>
     public const int ConfigurationError = 2;
 
+    /// <summary>Exit code of <c>pipeline matrix</c> when the results fail the comparison with a baseline (a regression, or a cell missing on either side).</summary>
+    public const int BaselineFailed = 3;
+
     /// <summary>Exit code for any other failure (plugin failure, bad data, training stopped).</summary>
     public const int RunError = 1;
 

@@ -15,5 +15,6 @@ public static class PipelineCommandLine
             ExportCommand.Create(),
             EvalCommand.Create(),
             PlotCommand.Create(),
+            MatrixCommand.Create(),
         };
 }

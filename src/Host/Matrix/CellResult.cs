@@ -9,7 +9,7 @@ namespace Pipeline.Host.Matrix;
 /// <param name="Metrics">
 /// What the cell measured, by metric name (see <see cref="MatrixMetrics"/>): <c>accuracy</c> and <c>accuracy_CATEGORY</c>
 /// (held-out, last stage's final evaluation, 0-1), <c>eval_loss</c>, <c>final_loss</c> (last stage's last training loss),
-/// <c>steps</c> (all stages), <c>trainable_parameters</c> (the most any stage trains), <c>wall_seconds</c> and
+/// <c>steps</c> (all stages), <c>trainable_parameters</c> (of the stage the accuracy comes from, else the last), <c>wall_seconds</c> and
 /// <c>tokens_per_second</c> (mean over the run's training records). A metric the run did not produce is absent.
 /// </param>
 /// <param name="RunDirectory">The cell's run directory (its <c>run.output_dir</c>).</param>

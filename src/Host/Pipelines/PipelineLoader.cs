@@ -15,9 +15,12 @@ namespace Pipeline.Host.Pipelines;
 /// </summary>
 public static class PipelineLoader
 {
-    public static PipelineDefinition Load(string path, IEnumerable<string>? overrides = null, IEnumerable<string>? pluginDirectories = null)
+    public static PipelineDefinition Load(string path, IEnumerable<string>? overrides = null, IEnumerable<string>? pluginDirectories = null) =>
+        Load(YamlConfigDocument.Load(path, overrides), pluginDirectories);
+
+    /// <summary>Loads a pipeline from a document already read (and changed, for a matrix cell); see <see cref="Load(string, IEnumerable{string}?, IEnumerable{string}?)"/>.</summary>
+    public static PipelineDefinition Load(YamlConfigDocument document, IEnumerable<string>? pluginDirectories = null)
     {
-        var document = YamlConfigDocument.Load(path, overrides);
         var catalog = PluginCatalog.Load(PluginSearchPath.Resolve(PluginDirectories(document, pluginDirectories ?? [])), PluginLockOf(document));
         var binder = new OptionsBinder(document, new CatalogOptionsResolver(catalog));
         var config = binder.Bind<PipelineConfig>(document.RootNode);

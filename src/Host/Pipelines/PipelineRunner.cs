@@ -81,7 +81,7 @@ public static class PipelineRunner
         for (int i = firstStage; i < config.Stages.Count; i++) summaries.Add(trainer.Run(config.Stages[i], i));
 
         var result = new RunResult(output, summaries, clock.Elapsed);
-        WriteSummary(Path.Combine(output, "summary.json"), result, built);
+        WriteSummary(Path.Combine(output, "summary.json"), result, built, config.Stages);
         log($"done in {clock.Elapsed.TotalSeconds:F0} s; metrics in {metricsPath}");
         return result;
     }
@@ -101,15 +101,19 @@ public static class PipelineRunner
         }
     }
 
-    private static void WriteSummary(string path, RunResult result, BuiltModel built)
+    private static void WriteSummary(string path, RunResult result, BuiltModel built, IReadOnlyList<Config.StageConfig> stages)
     {
+        // What each stage trains, counted without touching requires_grad (the run is over; this is for reports).
+        long TrainableIn(string stage) => stages.FirstOrDefault(s => s.Name == stage) is { } config
+            ? built.Inventory.All.Where(p => built.Inventory.IsTrainableIn(p.Name, config.Trainable)).Sum(p => p.Parameter.numel())
+            : 0;
         var summary = new Dictionary<string, object>
         {
             ["elapsed_seconds"] = Math.Round(result.Elapsed.TotalSeconds, 1),
             ["parameters"] = built.Inventory.CountByComponent().ToDictionary(c => c.Component, c => (object)new { total = c.Total }),
             ["stages"] = result.Stages.Select(s => new
             {
-                stage = s.Stage, steps = s.Steps, final_loss = s.FinalLoss,
+                stage = s.Stage, steps = s.Steps, final_loss = s.FinalLoss, trainable_parameters = TrainableIn(s.Stage),
                 accuracy = s.Evaluation?.Accuracy, accuracy_by_category = s.Evaluation?.AccuracyByCategory, eval_loss = s.Evaluation?.Loss,
             }).ToList(),
         };

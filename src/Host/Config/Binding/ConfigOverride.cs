@@ -23,8 +23,20 @@ internal static class ConfigOverride
         if (segments.Any(s => s.Length == 0)) throw Fail(assignment, $"the key path '{path}' has an empty part");
 
         YamlNode value = ParseValue(assignment, assignment[(equals + 1)..]);
-        document.MarkOverride(value, path);
+        Assign(document, path, value, document.MarkOverride, text => Fail(assignment, text));
+    }
 
+    /// <summary>
+    /// Sets the key at <paramref name="path"/> (dotted, sequence items by index) to <paramref name="value"/>, creating
+    /// missing mappings on the way. <paramref name="mark"/> is called with the value and with every node the walk
+    /// creates, and the key path it sits at, so the document can locate errors in them; <paramref name="fail"/> makes
+    /// the exception for a path that cannot be walked.
+    /// </summary>
+    internal static void Assign(YamlConfigDocument document, string path, YamlNode value, Action<YamlNode, string> mark, Func<string, ConfigException> fail)
+    {
+        string[] segments = path.Split('.');
+        if (path.Length == 0 || segments.Any(s => s.Length == 0)) throw fail($"the key path '{path}' has an empty part");
+        mark(value, path);
         YamlNode container = document.Root;
         string walked = "";
         for (int i = 0; i < segments.Length; i++)
@@ -34,18 +46,17 @@ internal static class ConfigOverride
             YamlNode? next = isLast ? value : null;
             container = container switch
             {
-                YamlMappingNode mapping => Step(document, mapping, segment, next, YamlNodeText.ChildPath(walked, segment)),
-                YamlSequenceNode sequence => Step(document, sequence, IndexOf(assignment, segment, walked, sequence), next,
+                YamlMappingNode mapping => Step(mark, mapping, segment, next, YamlNodeText.ChildPath(walked, segment)),
+                YamlSequenceNode sequence => Step(mark, sequence, IndexOf(fail, segment, walked, sequence), next,
                     YamlNodeText.ChildPath(walked, segment)),
-                _ => throw Fail(assignment,
-                    $"cannot set '{segment}' inside {walked}: it holds the value {YamlNodeText.Describe(container)}, not a mapping"),
+                _ => throw fail($"cannot set '{segment}' inside {walked}: it holds the value {YamlNodeText.Describe(container)}, not a mapping"),
             };
             walked = YamlNodeText.ChildPath(walked, segment);
         }
     }
 
     /// <summary>Sets (when <paramref name="value"/> is given) or walks into the entry <paramref name="key"/>.</summary>
-    private static YamlNode Step(YamlConfigDocument document, YamlMappingNode mapping, string key, YamlNode? value, string path)
+    private static YamlNode Step(Action<YamlNode, string> mark, YamlMappingNode mapping, string key, YamlNode? value, string path)
     {
         YamlNode? existingKey = mapping.Children.Keys.FirstOrDefault(k => k is YamlScalarNode s && s.Value == key);
         if (value is not null)
@@ -53,7 +64,7 @@ internal static class ConfigOverride
             if (existingKey is null)
             {
                 existingKey = new YamlScalarNode(key);
-                document.MarkOverride(existingKey, path);
+                mark(existingKey, path);
             }
             mapping.Children[existingKey] = value;
             return value;
@@ -63,16 +74,16 @@ internal static class ConfigOverride
         if (existingKey is null)
         {
             existingKey = new YamlScalarNode(key);
-            document.MarkOverride(existingKey, path);
+            mark(existingKey, path);
         }
         var created = new YamlMappingNode();
-        document.MarkOverride(created, path);
+        mark(created, path);
         mapping.Children[existingKey] = created;
         return created;
     }
 
     /// <summary>Replaces (when <paramref name="value"/> is given) or walks into item <paramref name="index"/>.</summary>
-    private static YamlNode Step(YamlConfigDocument document, YamlSequenceNode sequence, int index, YamlNode? value, string path)
+    private static YamlNode Step(Action<YamlNode, string> mark, YamlSequenceNode sequence, int index, YamlNode? value, string path)
     {
         if (value is not null)
         {
@@ -82,17 +93,17 @@ internal static class ConfigOverride
 
         if (!YamlNodeText.IsNull(sequence.Children[index])) return sequence.Children[index];
         var created = new YamlMappingNode();
-        document.MarkOverride(created, path);
+        mark(created, path);
         sequence.Children[index] = created;
         return created;
     }
 
-    private static int IndexOf(string assignment, string segment, string walked, YamlSequenceNode sequence)
+    private static int IndexOf(Func<string, ConfigException> fail, string segment, string walked, YamlSequenceNode sequence)
     {
         if (!int.TryParse(segment, NumberStyles.None, CultureInfo.InvariantCulture, out int index))
-            throw Fail(assignment, $"'{segment}' is not an index, but {walked} is a sequence; use a number such as {walked}.0");
+            throw fail($"'{segment}' is not an index, but {walked} is a sequence; use a number such as {walked}.0");
         if (index >= sequence.Children.Count)
-            throw Fail(assignment,
+            throw fail(
                 $"index {index} is out of range ({walked} has {YamlNodeText.Items(sequence.Children.Count)})");
         return index;
     }

@@ -11,7 +11,7 @@ namespace Pipeline.Host.Config.Binding;
 /// </summary>
 public sealed class YamlConfigDocument
 {
-    private readonly Dictionary<YamlNode, string> _overrideOrigins = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<YamlNode, NodeOrigin> _origins = new(ReferenceEqualityComparer.Instance);
 
     private YamlConfigDocument(string path, YamlMappingNode root)
     {
@@ -66,7 +66,18 @@ public sealed class YamlConfigDocument
             throw new ConfigException(path, (int)root.Start.Line, (int)root.Start.Column,
                 $"the top level must be a mapping of keys, got {YamlNodeText.Describe(root)}");
 
-        var document = new YamlConfigDocument(path, rootMapping);
+        return WithOverrides(new YamlConfigDocument(path, rootMapping), overrides);
+    }
+
+    /// <summary>
+    /// A document whose top level is <paramref name="root"/>, a mapping taken from the file <paramref name="path"/>
+    /// (a pipeline written inline in another YAML file), with <paramref name="overrides"/> applied as in <see cref="Load"/>.
+    /// </summary>
+    public static YamlConfigDocument FromMapping(string path, YamlMappingNode root, IEnumerable<string>? overrides = null) =>
+        WithOverrides(new YamlConfigDocument(path, root), overrides);
+
+    private static YamlConfigDocument WithOverrides(YamlConfigDocument document, IEnumerable<string>? overrides)
+    {
         foreach (string assignment in overrides ?? [])
             ConfigOverride.Apply(document, assignment);
         document.RejectTags();
@@ -80,22 +91,43 @@ public sealed class YamlConfigDocument
     public ConfigProblem ProblemAt(YamlNode? node, string text)
     {
         if (node is null) return new ConfigProblem(Path, 0, 0, text);
-        if (_overrideOrigins.TryGetValue(node, out string? origin)) return new ConfigProblem(origin, 0, 0, text);
+        if (_origins.TryGetValue(node, out NodeOrigin? origin))
+            return origin.OwnPositions
+                ? new ConfigProblem(origin.File, (int)node.Start.Line, (int)node.Start.Column, text)
+                : new ConfigProblem(origin.File, origin.Line, origin.Column, text);
         return new ConfigProblem(Path, (int)node.Start.Line, (int)node.Start.Column, text);
     }
 
     /// <summary>An exception for one problem located at <paramref name="node"/> (see <see cref="ProblemAt"/>).</summary>
     public ConfigException ErrorAt(YamlNode? node, string text) => new(ProblemAt(node, text));
 
-    /// <summary>Whether <paramref name="node"/> was created by a <c>--set</c> override rather than read from the file.</summary>
-    public bool IsFromOverride(YamlNode node) => _overrideOrigins.ContainsKey(node);
+    /// <summary>Whether <paramref name="node"/> was put in by an override (<c>--set</c>, a matrix cell) rather than read from the file.</summary>
+    public bool IsFromOverride(YamlNode node) => _origins.ContainsKey(node);
 
     /// <summary>Records that <paramref name="node"/> and everything under it came from <c>--set &lt;path&gt;</c>.</summary>
-    internal void MarkOverride(YamlNode node, string path)
+    internal void MarkOverride(YamlNode node, string path) => SetOrigin(node, new NodeOrigin("--set " + path, false, 0, 0));
+
+    /// <summary>
+    /// Sets the key at <paramref name="keyPath"/> to <paramref name="value"/>, a node read from the file
+    /// <paramref name="file"/> (a matrix cell's value): errors in it point at its own position in that file, errors in
+    /// mappings created on the way at <paramref name="keyNode"/>'s position there.
+    /// </summary>
+    /// <exception cref="ConfigException">The path cannot be walked (a value in the way, an index past a sequence's end); located at <paramref name="keyNode"/>.</exception>
+    public void Assign(string keyPath, YamlNode value, string file, YamlNode keyNode)
     {
-        string origin = "--set " + path;
-        foreach (YamlNode descendant in YamlNodeWalk.Distinct(node)) _overrideOrigins[descendant] = origin;
+        var created = new NodeOrigin(file, false, (int)keyNode.Start.Line, (int)keyNode.Start.Column);
+        ConfigOverride.Assign(this, keyPath, value,
+            (node, _) => SetOrigin(node, ReferenceEquals(node, value) ? new NodeOrigin(file, true, 0, 0) : created),
+            text => new ConfigException(file, created.Line, created.Column, $"{keyPath}: {text}"));
     }
+
+    private void SetOrigin(YamlNode node, NodeOrigin origin)
+    {
+        foreach (YamlNode descendant in YamlNodeWalk.Distinct(node)) _origins[descendant] = origin;
+    }
+
+    /// <summary>Where a node not read from this document's file came from: a file with the node's own positions, or a fixed place.</summary>
+    private sealed record NodeOrigin(string File, bool OwnPositions, int Line, int Column);
 
     private void RejectTags()
     {

@@ -1,0 +1,91 @@
+using System.CommandLine;
+using Pipeline.Host.Matrix;
+
+namespace Pipeline.Host.Cli;
+
+/// <summary>
+/// <c>pipeline matrix FILE</c>: validates every cell of a matrix, runs the cells (each in its own process, <c>--jobs</c>
+/// at a time; finished cells skipped, interrupted ones resumed), then writes the results and compares them with a
+/// baseline. <c>--index I</c> runs one cell in this process (what array tasks run); <c>matrix collect DIR</c> rebuilds the
+/// results of an output directory. Exit codes: 0, 1 (a cell failed), 2 (invalid matrix or cell), 3 (baseline comparison failed).
+/// </summary>
+public static class MatrixCommand
+{
+    public static Command Create()
+    {
+        var file = new Argument<string>("file") { Description = "The matrix YAML (docs/MATRIX.md)." };
+        var jobs = new Option<int>("--jobs") { Description = "Cells run at once, each in its own process.", DefaultValueFactory = _ => 1 };
+        var only = new Option<string[]>("--only")
+        {
+            Description = "Run only these cells: an index, a cell name, or axis=label pairs joined by commas (repeatable).",
+            HelpName = "cell", Arity = ArgumentArity.OneOrMore, AllowMultipleArgumentsPerToken = true,
+        };
+        var index = new Option<int?>("--index") { Description = "Run only cell I, in this process (array tasks: $SLURM_ARRAY_TASK_ID, $JOB_COMPLETION_INDEX)." };
+        var output = Output();
+        var (baseline, writeBaseline) = (Baseline(), WriteBaseline());
+        var plugins = CommonOptions.Plugins();
+        var command = new Command("matrix",
+            "Run a pipeline over every combination a matrix YAML declares, one run directory per cell, then write results.csv, results.md and report.html and compare with a baseline.")
+        {
+            file, jobs, only, index, output, baseline, writeBaseline, plugins, CreateCollect(),
+        };
+        command.SetAction(parse => CommandErrors.Run(() =>
+        {
+            var matrix = MatrixFile.Load(parse.GetValue(file)!, parse.GetValue(output));
+            var pluginDirectories = parse.GetValue(plugins) ?? [];
+            if (parse.GetValue(index) is int cellIndex) return RunOneCell(matrix, cellIndex, pluginDirectories);
+
+            if (parse.GetValue(jobs) < 1) throw new ArgumentException($"--jobs must be at least 1, got {parse.GetValue(jobs)}");
+            var fingerprints = MatrixValidator.Validate(matrix, pluginDirectories);
+            Console.WriteLine($"{matrix.Path}: {matrix.Cells.Count} cells valid; output in {matrix.OutputDirectory}");
+            MatrixManifest.Of(matrix).Write(matrix.OutputDirectory);
+            var selected = CellSelector.Select(matrix, parse.GetValue(only) ?? []);
+            MatrixLocalRunner.Run(matrix, selected, fingerprints, parse.GetValue(jobs), pluginDirectories, Console.WriteLine);
+            var names = (parse.GetValue(only) ?? []).Length > 0 ? selected.Select(c => c.Name).ToHashSet() : null;
+            var outcome = MatrixOutcome.Finish(matrix.OutputDirectory, names, parse.GetValue(baseline), parse.GetValue(writeBaseline), Console.WriteLine);
+            return ExitCode(outcome, names);
+        }, Console.Error));
+        return command;
+    }
+
+    private static Command CreateCollect()
+    {
+        var directory = new Argument<string>("dir") { Description = "A matrix's output directory (holding matrix.json and cells/)." };
+        var (baseline, writeBaseline) = (Baseline(), WriteBaseline());
+        var command = new Command("collect",
+            "Build the results (results.csv, results.md, report.html) of a matrix output directory whose cells ran elsewhere (Slurm, Kubernetes), and compare with a baseline.")
+        {
+            directory, baseline, writeBaseline,
+        };
+        command.SetAction(parse => CommandErrors.Run(() =>
+        {
+            string dir = Path.GetFullPath(parse.GetValue(directory)!);
+            var outcome = MatrixOutcome.Finish(dir, null, parse.GetValue(baseline), parse.GetValue(writeBaseline), Console.WriteLine);
+            return ExitCode(outcome, null);
+        }, Console.Error));
+        return command;
+    }
+
+    private static int RunOneCell(MatrixDefinition matrix, int cellIndex, IReadOnlyList<string> pluginDirectories)
+    {
+        if (cellIndex < 0 || cellIndex >= matrix.Cells.Count)
+            throw new ArgumentException($"--index {cellIndex}: the matrix has {matrix.Cells.Count} cells (0 to {matrix.Cells.Count - 1})");
+        MatrixManifest.Of(matrix).Write(matrix.OutputDirectory);
+        return MatrixCellRunner.Run(matrix, cellIndex, pluginDirectories, Console.WriteLine) ? 0 : CommandErrors.RunError;
+    }
+
+    private static int ExitCode(MatrixOutcome.Outcome outcome, IReadOnlyCollection<string>? selected)
+    {
+        if (outcome.BaselineFailed) return CommandErrors.BaselineFailed;
+        return outcome.Unfinished(selected).Count > 0 ? CommandErrors.RunError : 0;
+    }
+
+    private static Option<string?> Output() => new("--output") { Description = "Use this output directory instead of the matrix's output_dir.", HelpName = "dir" };
+
+    private static Option<string?> Baseline() => new("--baseline")
+    {
+        Description = "Compare the results with this baseline under the matrix's metric tolerances; a regression exits with code 3.", HelpName = "file",
+    };
+
+    private static Option<string?> WriteBaseline() => new("--write-baseline") { Description = "Store the results as a baseline in this file.", HelpName = "file" };
+}

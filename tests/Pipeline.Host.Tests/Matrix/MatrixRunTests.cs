@@ -1,0 +1,143 @@
+using System.Diagnostics;
+using Pipeline.Host.Cli;
+using Pipeline.Host.Matrix;
+using Pipeline.Host.Tests.Cli;
+
+namespace Pipeline.Host.Tests.Matrix;
+
+/// <summary>Matrices run end to end through the command line, each cell in its own process as the matrix runs them.</summary>
+public sealed class MatrixRunTests
+{
+    private const string SeedAxis = """
+        axes:
+          seed:
+            key: run.seed
+            values: [1, 2]
+        """;
+
+    [Fact]
+    public void A_matrix_runs_every_cell_into_its_own_directory_and_a_rerun_skips_the_finished_cells()
+    {
+        using var matrix = new TinyMatrix();
+
+        var (exitCode, output, error) = ConsoleCapture.Run("matrix", matrix.MatrixPath, "--jobs", "2");
+
+        error.Should().BeEmpty();
+        exitCode.Should().Be(0, output);
+        output.Should().Contain($"{matrix.MatrixPath}: 4 cells valid; output in {matrix.OutputDirectory}").And.Contain("4 of 4 cells finished");
+        var results = MatrixResultsReader.Read(MatrixManifest.Read(matrix.OutputDirectory), matrix.OutputDirectory);
+        results.Cells.Should().OnlyContain(c => c.Status == CellStatus.Finished && c.Error == null);
+        results.Categories.Should().Equal("audio", "image", "text");
+        results.Cells.Select(c => c.Metrics[MatrixMetrics.Steps]).Should().OnlyContain(s => s == 10);
+        results.Cells.Select(c => c.Metrics[MatrixMetrics.TrainableParameters]).Distinct().Should().HaveCount(2, "rank 4 and rank 8 train different counts");
+        results.Cells.Should().OnlyContain(c => c.Metrics.ContainsKey(MatrixMetrics.Accuracy) && c.Metrics.ContainsKey(MatrixMetrics.FinalLoss)
+            && c.Metrics.ContainsKey(MatrixMetrics.TokensPerSecond) && c.Metrics.ContainsKey("accuracy_image"));
+        File.ReadAllText(Path.Combine(matrix.CellDirectory("rank=r8,seed=2"), "train.log")).Should().Contain("cell rank=r8,seed=2: training in");
+
+        var rerun = ConsoleCapture.Run("matrix", matrix.MatrixPath, "--only", "seed=2", "0");
+
+        rerun.ExitCode.Should().Be(0, rerun.Output);
+        rerun.Output.Should().Contain("[1/3] rank=r4,seed=1: finished earlier; skipped").And.Contain("[3/3] rank=r8,seed=2: finished earlier; skipped")
+            .And.NotContain("rank=r8,seed=1");
+    }
+
+    [Fact]
+    public void A_failing_cell_is_recorded_with_its_error_and_the_other_cells_still_run()
+    {
+        using var matrix = new TinyMatrix(TinyMatrix.ShortStages + """
+
+            axes:
+              lr:
+                key: stages.0.learning_rate.llm
+                values: { huge: 1.0e+30, fine: 3.0e-3 }
+            """);
+
+        var (exitCode, output, _) = ConsoleCapture.Run("matrix", matrix.MatrixPath);
+
+        exitCode.Should().Be(CommandErrors.RunError, output);
+        var results = MatrixResultsReader.Read(MatrixManifest.Read(matrix.OutputDirectory), matrix.OutputDirectory);
+        results.Cells.Select(c => c.Status).Should().Equal(CellStatus.Failed, CellStatus.Finished);
+        results.Cells[0].Error.Should().Be("stage 'pretrain' step 2: the loss is NaN; stopping before the weights are corrupted");
+        results.Cells[0].Metrics.Should().BeEmpty();
+        output.Should().Contain($"failed: cell lr=huge: {results.Cells[0].Error}").And.Contain("1 of 2 cells finished");
+    }
+
+    [Fact]
+    public void A_planted_regression_against_a_stored_baseline_fails_with_exit_code_3_naming_the_cell_metric_and_values()
+    {
+        using var matrix = new TinyMatrix(TinyMatrix.ShortStages + "\n" + SeedAxis + "\nmetrics:\n  accuracy: 0.05\n  steps: 0\n");
+        string baseline = Path.Combine(matrix.Directory, "baseline.json");
+        ConsoleCapture.Run("matrix", matrix.MatrixPath, "--write-baseline", baseline).ExitCode.Should().Be(0);
+        var same = ConsoleCapture.Run("matrix", matrix.MatrixPath, "--baseline", baseline);
+        same.ExitCode.Should().Be(0, same.Output);
+        same.Output.Should().Contain($"baseline {baseline}: 4 metrics of 2 cells compared; 0 regressions, 0 improvements: passed");
+
+        // The planted regression: one cell now trains a step less, which the tolerance on steps (0) must catch.
+        matrix.Write(TinyMatrix.ShortStages + "\n" + SeedAxis + "\n    - 3\nmetrics:\n  accuracy: 0.05\n  steps: 0\ninclude:\n  - { seed: 3 }\n");
+        File.WriteAllText(matrix.MatrixPath, File.ReadAllText(matrix.MatrixPath).Replace("values: [1, 2]\n    - 3", "values: [1, 2, 3]"));
+        var regressed = ConsoleCapture.Run("matrix", matrix.MatrixPath, "--output", Path.Combine(matrix.Directory, "regressed"),
+            "--baseline", baseline);
+
+        regressed.ExitCode.Should().Be(CommandErrors.BaselineFailed, regressed.Output);
+        regressed.Output.Should().Contain("missing: cell seed=3 finished but is not in the baseline (write a new one with --write-baseline)")
+            .And.Contain(": FAILED");
+    }
+
+    [Fact]
+    public void A_cell_whose_steps_changed_is_a_regression_of_steps_with_both_values()
+    {
+        using var matrix = new TinyMatrix(TinyMatrix.ShortStages + "\n" + SeedAxis + "\nmetrics:\n  steps: 0\n");
+        string baseline = Path.Combine(matrix.Directory, "baseline.json");
+        ConsoleCapture.Run("matrix", matrix.MatrixPath, "--only", "seed=1", "--write-baseline", baseline).ExitCode.Should().Be(0);
+
+        var regressed = ConsoleCapture.Run("matrix", matrix.MatrixPath, "--only", "seed=1", "--output", Path.Combine(matrix.Directory, "short"),
+            "--baseline", baseline);
+        regressed.ExitCode.Should().Be(0, "the same cell with the same steps passes");
+        File.WriteAllText(matrix.MatrixPath, File.ReadAllText(matrix.MatrixPath).Replace("stages.1.steps: 4", "stages.1.steps: 3"));
+        regressed = ConsoleCapture.Run("matrix", matrix.MatrixPath, "--only", "seed=1", "--output", Path.Combine(matrix.Directory, "shorter"),
+            "--baseline", baseline);
+
+        regressed.ExitCode.Should().Be(CommandErrors.BaselineFailed, regressed.Output);
+        regressed.Output.Should().Contain("regression: cell seed=1: steps 9, baseline 10: moved by -1, may move by at most 0")
+            .And.Contain($"baseline {baseline}: 1 metrics of 1 cells compared; 1 regression, 0 improvements: FAILED");
+    }
+
+    [Fact]
+    public void An_interrupted_cell_resumes_from_its_checkpoint_when_the_matrix_runs_again()
+    {
+        using var matrix = new TinyMatrix("""
+            set:
+              stages.0.steps: 400
+              stages.1.steps: 2
+              data.synthetic.eval_per_category: 3
+              run.checkpoint.every: 5
+            axes:
+              seed:
+                key: run.seed
+                values: [1]
+            """);
+        var definition = MatrixFile.Load(matrix.MatrixPath);
+        MatrixManifest.Of(definition).Write(definition.OutputDirectory);
+        string latest = Path.Combine(matrix.CellDirectory("seed=1"), "checkpoints", "latest");
+        var launcher = PipelineLauncher.Command();
+        var start = new ProcessStartInfo(launcher[0]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string argument in launcher.Skip(1).Concat(MatrixLocalRunner.CellArguments(definition, 0, []))) start.ArgumentList.Add(argument);
+        using (var process = Process.Start(start)!)
+        {
+            var clock = Stopwatch.StartNew();
+            while (!File.Exists(latest) && !process.HasExited && clock.Elapsed < TimeSpan.FromMinutes(2)) Thread.Sleep(50);
+            File.Exists(latest).Should().BeTrue("the cell writes a checkpoint every 5 steps");
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit();
+        }
+        CellRecord.Read(matrix.CellDirectory("seed=1"))!.Status.Should().Be(CellStatus.Interrupted);
+
+        var (exitCode, output, _) = ConsoleCapture.Run("matrix", matrix.MatrixPath);
+
+        exitCode.Should().Be(0, output);
+        File.ReadAllText(Path.Combine(matrix.CellDirectory("seed=1"), "train.log")).Should().Contain("cell seed=1: resuming from its latest checkpoint");
+        var record = CellRecord.Read(matrix.CellDirectory("seed=1"))!;
+        record.Status.Should().Be(CellStatus.Finished);
+        record.Attempts.Should().Be(2);
+    }
+}
