@@ -71,9 +71,8 @@ public static class PipelineRunner
             });
             log($"loaded {resumePoint.LoadWeights(built.Model).Loaded.Count} trained tensors from {resumePoint.Name}");
         }
-        var tensorBoard = config.Run.Tensorboard
-            ? new TensorBoardWriter(tensorBoardPath, new TensorBoardScalars(config.Stages.Zip(StageTrainer.TotalSteps(config.Stages, splits), (s, steps) => (s.Name, steps))))
-            : null;
+        var stageSteps = config.Stages.Zip(StageTrainer.TotalSteps(config.Stages, splits), (stage, steps) => (stage.Name, steps));
+        var tensorBoard = config.Run.Tensorboard ? new TensorBoardWriter(tensorBoardPath, new TensorBoardScalars(stageSteps)) : null;
         using var metrics = new MetricsWriter(metricsPath, tensorBoard);
         // A resumed run's metrics file already holds the data records, ahead of the checkpoint's position.
         if (resumePoint is null) foreach (var record in report.MetricsRecords()) metrics.Write(record);

@@ -17,8 +17,8 @@ public static class TensorBoardEventFile
     public static bool IsEventFile(string path) => Path.GetFileName(path).Contains("tfevents", StringComparison.Ordinal);
 
     /// <summary>
-    /// Every intact event of the file, with the file position just past it. Reading stops at the first truncated or
-    /// corrupt frame (what a process killed in the middle of a write leaves), as TensorBoard's own reader does.
+    /// Every intact event of the file, with the file position just past it. Reading stops at the first truncated frame
+    /// (what a process killed in the middle of a write leaves) or the first whose checksums do not match.
     /// </summary>
     public static IReadOnlyList<(Event Event, long End)> Read(string path)
     {

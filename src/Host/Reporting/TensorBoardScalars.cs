@@ -25,7 +25,7 @@ public sealed class TensorBoardScalars
         }
     }
 
-    /// <summary>The global step of the step before stage <paramref name="stage"/>'s first.</summary>
+    /// <summary>The optimizer steps of the stages before <paramref name="stage"/>: its step 1 is global step this plus 1.</summary>
     /// <exception cref="ArgumentException">The run has no such stage.</exception>
     public long StepsBefore(string stage) => _stageOffsets.TryGetValue(stage, out long offset)
         ? offset
