@@ -57,7 +57,7 @@ public sealed class Checkpointer
     {
         var options = definition.Config.Run.Checkpoint;
         if (!options.Enabled) return null;
-        var stageSteps = definition.Config.Stages.Select(s => StageTrainer.TotalSteps(s, splits.Get(s.Split).Count)).ToList();
+        var stageSteps = StageTrainer.TotalSteps(definition.Config.Stages, splits);
         return new Checkpointer(options, new CheckpointStore(CheckpointLocation.Folder(definition.OutputDirectory)), ConfigFingerprint.Of(definition),
             metrics, inventory, stageSteps, resume, log);
     }

@@ -14,8 +14,9 @@ namespace Pipeline.Host.Checkpoints;
 /// (with every encoder's and adapter's bound plugin options and the frozen weights' <c>dtype</c> and <c>dtypes</c>),
 /// <c>data</c>, <c>stages</c> and <c>run.seed</c>; it leaves out what may change between a run and its resumption
 /// without changing the numbers: <c>run.output_dir</c>, <c>device</c>, <c>threads</c>, <c>log_every</c>,
-/// <c>checkpoint</c>, <c>on_non_finite</c>, <c>max_consecutive_skips</c>, <c>data.prefetch_batches</c> (batches are
-/// the same prepared ahead or not), <c>data.cache_dir</c> and the plugin search directories.
+/// <c>tensorboard</c>, <c>checkpoint</c>, <c>on_non_finite</c>, <c>max_consecutive_skips</c>,
+/// <c>data.prefetch_batches</c> (batches are the same prepared ahead or not), <c>data.cache_dir</c> and the plugin
+/// search directories.
 /// </summary>
 public sealed class ConfigFingerprint
 {

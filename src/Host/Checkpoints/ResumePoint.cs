@@ -1,4 +1,5 @@
 using Pipeline.Host.IO;
+using Pipeline.Host.Reporting;
 using Pipeline.Host.Safetensors;
 using Pipeline.Host.Training;
 using TorchSharp;
@@ -8,8 +9,9 @@ namespace Pipeline.Host.Checkpoints;
 
 /// <summary>
 /// A checkpoint a run resumes from, and the steps that put a freshly started process where the checkpointed one
-/// stood: cut <c>metrics.jsonl</c> back, load the trained weights, then, when the stage it continues starts, restore
-/// the data order, metrics window, schedule, optimizer moments, gradient tensors and random generator.
+/// stood: cut <c>metrics.jsonl</c> and the TensorBoard event files back, load the trained weights, then, when the
+/// stage it continues starts, restore the data order, metrics window, schedule, optimizer moments, gradient tensors
+/// and random generator.
 /// </summary>
 public sealed class ResumePoint
 {
@@ -67,6 +69,19 @@ public sealed class ResumePoint
             file.Flush(flushToDisk: true);
         });
         log($"{Path.GetFileName(metricsPath)}: removed {length - State.MetricsBytes} bytes written after {Name}");
+    }
+
+    /// <summary>
+    /// Cuts the run's TensorBoard event files in <paramref name="directory"/> back to the checkpoint's global step, as
+    /// <see cref="CutMetrics"/> cuts <c>metrics.jsonl</c>: the resumed run writes those events again, in a new file.
+    /// </summary>
+    public void CutTensorBoard(string directory, Action<string> log)
+    {
+        if (!System.IO.Directory.Exists(directory)) return;
+        int removed = 0;
+        foreach (string file in System.IO.Directory.GetFiles(directory).Where(TensorBoardEventFile.IsEventFile).Order(StringComparer.Ordinal))
+            removed += _retry.Execute(() => TensorBoardEventFile.CutAfter(file, State.GlobalStep));
+        if (removed > 0) log($"{Path.GetFileName(directory)}: removed {removed} events written after {Name}");
     }
 
     /// <summary>Loads the checkpoint's weights into <paramref name="model"/>; every tensor in the file must find its parameter.</summary>

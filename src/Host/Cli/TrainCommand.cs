@@ -18,7 +18,7 @@ public static class TrainCommand
             Description = "Continue the run in run.output_dir from its latest checkpoint (the configuration must be the one it was started with).",
         };
         var command = new Command("train",
-            "Train the pipeline a YAML file declares, stage by stage; metrics.jsonl, summary.json, checkpoints and PNG charts go to run.output_dir.")
+            "Train the pipeline a YAML file declares, stage by stage; metrics.jsonl, TensorBoard event files, summary.json, checkpoints and PNG charts go to run.output_dir.")
         {
             file, set, plugins, plain, resume,
         };

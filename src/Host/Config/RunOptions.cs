@@ -17,6 +17,12 @@ public sealed record RunOptions : IValidatableOptions
     /// <summary>Write a training metrics line every this many optimizer steps.</summary>
     public int LogEvery { get; init; } = 10;
 
+    /// <summary>
+    /// Also write every metrics record as TensorBoard scalars to <c>tensorboard/</c> in the output directory (one
+    /// TensorBoard run per training run); changes no number of the run.
+    /// </summary>
+    public bool Tensorboard { get; init; } = true;
+
     /// <summary>Intra-op threads for TorchSharp; 0 keeps its default.</summary>
     public int Threads { get; init; }
 

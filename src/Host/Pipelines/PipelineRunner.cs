@@ -11,7 +11,7 @@ namespace Pipeline.Host.Pipelines;
 
 /// <summary>
 /// Runs a loaded pipeline: data, model and sample checks (before anything is written), then every stage in order;
-/// metrics go to the output directory.
+/// metrics go to the output directory (<c>metrics.jsonl</c>, and TensorBoard event files in <c>tensorboard/</c>).
 /// </summary>
 public static class PipelineRunner
 {
@@ -45,9 +45,19 @@ public static class PipelineRunner
         string output = definition.OutputDirectory;
         Directory.CreateDirectory(output);
         string metricsPath = Path.Combine(output, "metrics.jsonl");
-        if (resumePoint is not null) resumePoint.CutMetrics(metricsPath, log);
-        else if (File.Exists(metricsPath))
-            File.Move(metricsPath, Path.Combine(output, $"metrics.previous-{DateTime.UtcNow:yyyyMMddTHHmmss}.jsonl"));
+        string tensorBoardPath = Path.Combine(output, TensorBoardWriter.FolderName);
+        if (resumePoint is not null)
+        {
+            resumePoint.CutMetrics(metricsPath, log);
+            resumePoint.CutTensorBoard(tensorBoardPath, log);
+        }
+        else
+        {
+            // An earlier run's records are kept aside, never mixed with this run's.
+            string previous = $"previous-{DateTime.UtcNow:yyyyMMddTHHmmss}";
+            if (File.Exists(metricsPath)) File.Move(metricsPath, Path.Combine(output, $"metrics.{previous}.jsonl"));
+            if (Directory.Exists(tensorBoardPath)) Directory.Move(tensorBoardPath, $"{tensorBoardPath}.{previous}");
+        }
         if (tokenizer is WordTokenizer words) words.Save(Path.Combine(output, "tokenizer.words.json"));
 
         foreach (string line in built.LoadedWeights.SelectMany(r => r.Describe())) log(line);
@@ -61,7 +71,9 @@ public static class PipelineRunner
             });
             log($"loaded {resumePoint.LoadWeights(built.Model).Loaded.Count} trained tensors from {resumePoint.Name}");
         }
-        using var metrics = new MetricsWriter(metricsPath);
+        var stageSteps = config.Stages.Zip(StageTrainer.TotalSteps(config.Stages, splits), (stage, steps) => (stage.Name, steps));
+        var tensorBoard = config.Run.Tensorboard ? new TensorBoardWriter(tensorBoardPath, new TensorBoardScalars(stageSteps)) : null;
+        using var metrics = new MetricsWriter(metricsPath, tensorBoard);
         // A resumed run's metrics file already holds the data records, ahead of the checkpoint's position.
         if (resumePoint is null) foreach (var record in report.MetricsRecords()) metrics.Write(record);
         var session = new TrainingSession

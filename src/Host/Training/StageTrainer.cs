@@ -26,6 +26,10 @@ public sealed class StageTrainer
         return Math.Max(1, (long)Math.Ceiling(microBatches / stage.GradientAccumulation));
     }
 
+    /// <summary>Optimizer steps of every stage of a run, in order (global steps count them).</summary>
+    public static IReadOnlyList<long> TotalSteps(IReadOnlyList<StageConfig> stages, DataSplits splits) =>
+        stages.Select(s => TotalSteps(s, splits.Get(s.Split).Count)).ToList();
+
     private static IEnumerable<string> NonFiniteGradients(IReadOnlyList<(string Name, TorchSharp.Modules.Parameter Parameter)> parameters) =>
         parameters.Where(p => p.Parameter.grad is { } grad && !grad.isfinite().all().item<bool>()).Select(p => p.Name);
 

@@ -14,11 +14,11 @@ public sealed class ConfigFingerprintTests
     {
         using var pipeline = new TinyPipeline();
 
-        var changed = Of(pipeline, "run.output_dir=elsewhere", "run.threads=1", "run.log_every=1", "run.device=cpu",
+        var changed = Of(pipeline, "run.output_dir=elsewhere", "run.threads=1", "run.log_every=1", "run.tensorboard=false", "run.device=cpu",
             "run.checkpoint.every=3", "run.checkpoint.keep_last=9", "run.on_non_finite=skip", "stages.0.beta1=0.9",
             "data.prefetch_batches=0");
 
-        changed.Hash.Should().Be(Of(pipeline).Hash, "output, threads, logging, checkpoint and non-finite settings, and explicit defaults, are not training-relevant");
+        changed.Hash.Should().Be(Of(pipeline).Hash, "output, threads, logging, TensorBoard, checkpoint and non-finite settings, and explicit defaults, are not training-relevant");
     }
 
     [Fact]

@@ -96,6 +96,8 @@ public sealed class ResumeTests(UninterruptedTinyRun reference) : IClassFixture<
 
         log.Should().Contain(line => line.StartsWith($"resumed from {checkpoint}"));
         log.Should().Contain(line => line.StartsWith("removed what an interrupted run left") && line.Contains("checkpoint-000018"));
+        log.Should().Contain(line => line.StartsWith("tensorboard: removed ") && line.EndsWith($" events written after {checkpoint}"));
+        Directory.GetFiles(Path.Combine(resumed, "tensorboard")).Should().HaveCount(2, "the resumed run continues in an event file of its own");
         RunFiles.ShouldMatch(resumed, reference.Pipeline.OutputDirectory);
     }
 

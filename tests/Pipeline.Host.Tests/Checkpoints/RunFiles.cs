@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Pipeline.Host.Checkpoints;
+using Pipeline.Host.Reporting;
 using Pipeline.Host.Safetensors;
 
 namespace Pipeline.Host.Tests.Checkpoints;
@@ -17,6 +18,20 @@ public static class RunFiles
                 record.Remove("tokens_per_second");
                 return record.ToJsonString();
             })
+            .ToList();
+
+    /// <summary>
+    /// Every scalar point of the run's TensorBoard event files (read in file-name order, which is the order they were
+    /// started in) as <c>tag step value</c> lines, without <c>tokens_per_second</c>, which depends on the clock.
+    /// </summary>
+    public static List<string> TensorBoardScalars(string outputDirectory) =>
+        Directory.GetFiles(Path.Combine(outputDirectory, TensorBoardWriter.FolderName))
+            .Where(TensorBoardEventFile.IsEventFile)
+            .Order(StringComparer.Ordinal)
+            .SelectMany(file => TensorBoardEventFile.Read(file))
+            .Where(e => e.Event.Summary is not null)
+            .SelectMany(e => e.Event.Summary.Value.Select(v => $"{v.Tag} {e.Event.Step} {v.SimpleValue:R}"))
+            .Where(line => !line.StartsWith("train/tokens_per_second ", StringComparison.Ordinal))
             .ToList();
 
     /// <summary>The stages of <c>summary.json</c> (elapsed time left out).</summary>
@@ -41,10 +56,12 @@ public static class RunFiles
             StringComparer.Ordinal);
     }
 
-    /// <summary>Asserts two runs wrote the same metrics, summary and final weights, bit for bit.</summary>
+    /// <summary>Asserts two runs wrote the same metrics (in <c>metrics.jsonl</c> and for TensorBoard), summary and final weights, bit for bit.</summary>
     public static void ShouldMatch(string resumed, string uninterrupted)
     {
         Metrics(resumed).Should().Equal(Metrics(uninterrupted), "a resumed run must write the uninterrupted run's metrics");
+        TensorBoardScalars(resumed).Should().Equal(TensorBoardScalars(uninterrupted),
+            "the event files, cut back to the checkpoint and continued in a new file, must hold the uninterrupted run's points");
         SummaryStages(resumed).Should().Be(SummaryStages(uninterrupted));
         File.ReadAllText(Path.Combine(resumed, "checkpoints", "latest")).Should().Be(File.ReadAllText(Path.Combine(uninterrupted, "checkpoints", "latest")));
         var expected = LatestWeights(uninterrupted);
