@@ -33,6 +33,9 @@ public sealed class MatrixRunTests
         results.Cells.Should().OnlyContain(c => c.Metrics.ContainsKey(MatrixMetrics.Accuracy) && c.Metrics.ContainsKey(MatrixMetrics.FinalLoss)
             && c.Metrics.ContainsKey(MatrixMetrics.TokensPerSecond) && c.Metrics.ContainsKey("accuracy_image"));
         File.ReadAllText(Path.Combine(matrix.CellDirectory("rank=r8,seed=2"), "train.log")).Should().Contain("cell rank=r8,seed=2: training in");
+        foreach (var cell in results.Cells)
+            Directory.GetFiles(Path.Combine(cell.RunDirectory, "tensorboard"), "events.out.tfevents.*").Should().ContainSingle(
+                "every cell is one TensorBoard run under the matrix's cells/ folder");
 
         var rerun = ConsoleCapture.Run("matrix", matrix.MatrixPath, "--only", "seed=2", "0");
 
@@ -63,7 +66,7 @@ public sealed class MatrixRunTests
     }
 
     [Fact]
-    public void A_planted_regression_against_a_stored_baseline_fails_with_exit_code_3_naming_the_cell_metric_and_values()
+    public void A_cell_missing_on_either_side_of_a_baseline_comparison_fails_it_and_is_named()
     {
         using var matrix = new TinyMatrix(TinyMatrix.ShortStages + "\n" + SeedAxis + "\nmetrics:\n  accuracy: 0.05\n  steps: 0\n");
         string baseline = Path.Combine(matrix.Directory, "baseline.json");
@@ -72,15 +75,18 @@ public sealed class MatrixRunTests
         same.ExitCode.Should().Be(0, same.Output);
         same.Output.Should().Contain($"baseline {baseline}: 4 metrics of 2 cells compared; 0 regressions, 0 improvements: passed");
 
-        // The planted regression: one cell now trains a step less, which the tolerance on steps (0) must catch.
-        matrix.Write(TinyMatrix.ShortStages + "\n" + SeedAxis + "\n    - 3\nmetrics:\n  accuracy: 0.05\n  steps: 0\ninclude:\n  - { seed: 3 }\n");
-        File.WriteAllText(matrix.MatrixPath, File.ReadAllText(matrix.MatrixPath).Replace("values: [1, 2]\n    - 3", "values: [1, 2, 3]"));
-        var regressed = ConsoleCapture.Run("matrix", matrix.MatrixPath, "--output", Path.Combine(matrix.Directory, "regressed"),
-            "--baseline", baseline);
+        File.WriteAllText(matrix.MatrixPath, File.ReadAllText(matrix.MatrixPath).Replace("values: [1, 2]", "values: [1, 2, 3]"));
+        var extra = ConsoleCapture.Run("matrix", matrix.MatrixPath, "--output", Path.Combine(matrix.Directory, "three"), "--baseline", baseline);
 
-        regressed.ExitCode.Should().Be(CommandErrors.BaselineFailed, regressed.Output);
-        regressed.Output.Should().Contain("missing: cell seed=3 finished but is not in the baseline (write a new one with --write-baseline)")
-            .And.Contain(": FAILED");
+        extra.ExitCode.Should().Be(CommandErrors.BaselineFailed, extra.Output);
+        extra.Output.Should().Contain("missing: cell seed=3 finished but is not in the baseline (write a new one with --write-baseline)")
+            .And.Contain($"baseline {baseline}: 4 metrics of 2 cells compared; 0 regressions, 0 improvements, something missing: FAILED");
+
+        File.Delete(Path.Combine(matrix.CellDirectory("seed=2"), CellRecord.FileName));
+        var collected = ConsoleCapture.Run("matrix", "collect", matrix.OutputDirectory, "--baseline", baseline);
+
+        collected.ExitCode.Should().Be(CommandErrors.BaselineFailed, collected.Output);
+        collected.Output.Should().Contain("missing: cell seed=2 is in the baseline but has no finished result now").And.Contain("1 of 2 cells finished");
     }
 
     [Fact]
