@@ -36,18 +36,18 @@ internal static class MatrixHtmlPage
         .summary .passed { color: #1a7f37; font-weight: 600; }
         .summary .failed { color: #cf222e; font-weight: 600; }
         .scroll { overflow-x: auto; }
-        table { border-collapse: collapse; font-size: 13px; }
-        th, td { border: 1px solid #d0d7de; padding: 4px 8px; text-align: left; vertical-align: top; }
+        table { border-collapse: collapse; font-size: 12px; }
+        th, td { border: 1px solid #d0d7de; padding: 3px 6px; text-align: left; vertical-align: top; }
         th { background: #f0f3f6; }
         td.number { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-        td.regressed { background: #ffc9c9; color: #82071e; font-weight: 700; }
-        td.improved { background: #c6efce; color: #055d20; }
+        .regressed { background: #ffc9c9; color: #82071e; font-weight: 700; }
+        .improved { background: #c6efce; color: #055d20; }
         tr.failed td { background: #fff1c2; }
         tr.failed td.status { color: #9a3412; font-weight: 700; }
         tr.not_started td, tr.interrupted td.status { color: #6e7781; }
-        td.error { white-space: pre-wrap; font-family: ui-monospace, monospace; font-size: 12px; min-width: 16em; max-width: 32em; }
+        td.error { white-space: pre-wrap; overflow-wrap: anywhere; font-family: ui-monospace, monospace; font-size: 12px; min-width: 10em; max-width: 32em; }
         .legend { font-size: 13px; color: #57606a; }
-        .mark { display: inline-block; padding: 0 4px; border-radius: 3px; }
+        .mark { display: inline-block; width: 12px; height: 12px; vertical-align: middle; border: 1px solid #d0d7de; }
         figure { margin: 16px 0; }
         figure img { max-width: 100%; height: auto; border: 1px solid #d0d7de; }
         figcaption { font-size: 13px; color: #57606a; }
@@ -100,15 +100,16 @@ internal static class MatrixHtmlPage
         {
             string status = MatrixTable.StatusName(cell.Status);
             page.Append($"<tr class=\"cell {status}\" data-index=\"{cell.Index.ToString(CultureInfo.InvariantCulture)}\">");
-            page.Append($"<td class=\"number\">{cell.Index.ToString(CultureInfo.InvariantCulture)}</td><td>{Encode(cell.Name)}</td>");
+            // A cell's name may break after its commas, so that wide matrices still show the error column.
+            page.Append($"<td class=\"number\">{cell.Index.ToString(CultureInfo.InvariantCulture)}</td><td>{Encode(cell.Name).Replace(",", ",<wbr>")}</td>");
             foreach (string axis in results.Axes) page.Append($"<td>{Encode(MatrixTable.Label(cell, axis))}</td>");
             foreach (string metric in metrics) page.Append(Value(cell, metric, marks));
-            page.Append($"<td class=\"status\">{status}</td><td class=\"error\">{Encode(cell.Error ?? "")}</td></tr>\n");
+            page.Append($"<td class=\"status\">{status.Replace("_", "_<wbr>")}</td><td class=\"error\">{Encode(cell.Error ?? "")}</td></tr>\n");
         }
         page.Append("</tbody>\n</table></div>\n");
         if (results.Comparison is not null)
-            page.Append("<p class=\"legend\"><span class=\"mark regressed-mark\" style=\"background:#ffc9c9\">red</span>: regressed beyond its tolerance from the baseline; " +
-                        "<span class=\"mark\" style=\"background:#c6efce\">green</span>: improved beyond it (hover a value for its baseline).</p>\n");
+            page.Append("<p class=\"legend\"><span class=\"mark regressed\"></span> regressed beyond its tolerance from the baseline; " +
+                        "<span class=\"mark improved\"></span> improved beyond it (hover a value for its baseline).</p>\n");
     }
 
     private static string Value(CellResult cell, string metric, BaselineMarks marks)

@@ -33,7 +33,7 @@ public sealed class MatrixHtmlPageTests : IDisposable
         string page = File.ReadAllText(WriteReport());
 
         page.Should().Contain("<td class=\"error\">&lt;script&gt;alert(&quot;owned&quot;)&lt;/script&gt; &amp; &lt;/td&gt;&lt;/tr&gt;&lt;img src=x onerror=alert(1)&gt;</td>");
-        page.Should().Contain("<td>adapter=&lt;b&gt;dora&lt;/b&gt;,schedule=commit</td><td>&lt;b&gt;dora&lt;/b&gt;</td>");
+        page.Should().Contain("<td>adapter=&lt;b&gt;dora&lt;/b&gt;,<wbr>schedule=commit</td><td>&lt;b&gt;dora&lt;/b&gt;</td>");
         page.Should().Contain("<code>&lt;baseline&gt;.json</code>");
         page.Should().NotContain("<script>alert").And.NotContain("<b>dora").And.NotContain("<img src=x");
         Regex.Matches(page, "<script").Should().ContainSingle("the page's own check is its only script");
