@@ -4,16 +4,42 @@ using ScottPlotLibrary::ScottPlot;
 
 namespace Pipeline.Host.Reporting;
 
-/// <summary>Draws a <see cref="ChartData"/> as a PNG with ScottPlot: one colour per series name, stage boundaries dashed.</summary>
+/// <summary>
+/// Draws a <see cref="ChartData"/> or a <see cref="BarChartData"/> as a PNG with ScottPlot: one colour per series name,
+/// stage boundaries dashed, the legend outside the plot on the right.
+/// </summary>
 internal static class ChartRenderer
 {
     /// <summary>Lines with at most this many points get a marker on each point.</summary>
     private const int MarkedPointsLimit = 60;
 
+    /// <summary>Line patterns taken in turn once every colour of the palette is in use, so up to 60 names stay apart.</summary>
+    private static readonly LinePattern[] Patterns = [LinePattern.Solid, LinePattern.Dashed, LinePattern.Dotted];
+
     /// <summary><c>optimizer step</c>, and where each stage lies when there are several: <c>pretrain 1-700, instruct 701-1200</c>.</summary>
     private static string XLabel(StageAxis axis) => axis.Stages.Count <= 1
         ? "optimizer step"
         : "optimizer step: " + string.Join(", ", axis.Stages.Select(s => $"{s.Stage} {s.Offset + 1}-{s.Offset + s.Steps}"));
+
+    /// <summary>
+    /// The colour and line pattern of the name at <paramref name="index"/> among <paramref name="count"/> names: the ten
+    /// colours of Category10 when they suffice, else the twenty of Category20, with dashed then dotted lines for the
+    /// names past the palette's size.
+    /// </summary>
+    private static (Color Color, LinePattern Pattern) Style(int index, int count)
+    {
+        IPalette palette = count <= 10 ? new ScottPlotLibrary::ScottPlot.Palettes.Category10() : new ScottPlotLibrary::ScottPlot.Palettes.Category20();
+        int size = palette.Colors.Length;
+        return (palette.GetColor(index % size), Patterns[index / size % Patterns.Length]);
+    }
+
+    /// <summary>The position of each name in the colour order: <paramref name="order"/>, then names it lacks in order of appearance.</summary>
+    private static Dictionary<string, int> ColorIndexes(IReadOnlyList<string>? order, IEnumerable<string> names)
+    {
+        var indexes = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (string name in (order ?? []).Concat(names)) indexes.TryAdd(name, indexes.Count);
+        return indexes;
+    }
 
     public static void Render(ChartData chart, string path, int width, int height)
     {
@@ -23,11 +49,10 @@ internal static class ChartRenderer
             plot.Title(chart.Title);
             plot.XLabel(XLabel(chart.Axis));
             plot.YLabel(chart.YLabel);
-            var palette = new ScottPlotLibrary::ScottPlot.Palettes.Category10();
-            var colors = new Dictionary<string, Color>(StringComparer.Ordinal);
+            var colorIndexes = ColorIndexes(chart.ColorOrder, chart.Series.Select(s => s.Name));
             foreach (var series in chart.Series)
             {
-                if (!colors.TryGetValue(series.Name, out Color color)) colors[series.Name] = color = palette.GetColor(colors.Count);
+                var (color, pattern) = Style(colorIndexes[series.Name], colorIndexes.Count);
                 var scatter = plot.Add.Scatter(series.Points.Select(p => p.X).ToArray(), series.Points.Select(p => p.Y).ToArray(), color);
                 if (series.Style == SeriesStyle.Points)
                 {
@@ -38,6 +63,7 @@ internal static class ChartRenderer
                 else
                 {
                     scatter.LineWidth = series.Name == MetricsPlotter.Overall ? 3 : 1.5f;
+                    scatter.LinePattern = pattern;
                     scatter.MarkerSize = series.Points.Count <= MarkedPointsLimit ? 6 : 0;
                 }
                 if (series.Legend is not null) scatter.LegendText = series.Legend;
@@ -53,6 +79,48 @@ internal static class ChartRenderer
             plot.Axes.SetLimitsX(0, Math.Max(1, lastOffset + lastSteps) * 1.02);
             if (chart.Percent) plot.Axes.SetLimitsY(-2, 102);
             plot.ShowLegend(Edge.Right);
+            plot.SavePng(path, width, height);
+        }
+        finally
+        {
+            plot.Dispose();
+        }
+    }
+
+    /// <summary>Draws horizontal bars, the first at the top, each labelled on the left and its value written at its end.</summary>
+    public static void RenderBars(BarChartData chart, string path, int width, int height)
+    {
+        var plot = new Plot();
+        try
+        {
+            plot.Title(chart.Title);
+            plot.XLabel(chart.ValueLabel);
+            var colorIndexes = ColorIndexes(chart.ColorOrder, chart.Bars.Select(b => b.Label));
+            int count = chart.Bars.Count;
+            var ticks = new ScottPlotLibrary::ScottPlot.TickGenerators.NumericManual();
+            var bars = new List<Bar>();
+            for (int i = 0; i < count; i++)
+            {
+                var bar = chart.Bars[i];
+                double position = count - 1 - i;
+                var (color, _) = Style(colorIndexes[bar.Label], colorIndexes.Count);
+                bars.Add(new Bar { Position = position, Value = bar.Value, FillColor = color, LineColor = color, Size = 0.7, Label = bar.ValueText });
+                ticks.AddMajor(position, bar.Label);
+            }
+            var barPlot = plot.Add.Bars(bars);
+            barPlot.Horizontal = true;
+            plot.Axes.Left.TickGenerator = ticks;
+            plot.Axes.Left.MajorTickStyle.Length = 0;
+            double largest = count == 0 ? 1 : Math.Max(chart.Bars.Max(b => b.Value), 0);
+            if (chart.Percent)
+            {
+                // Room past 100 for the value written at a bar's end, without a tick past 100.
+                var percentTicks = new ScottPlotLibrary::ScottPlot.TickGenerators.NumericManual();
+                for (int percent = 0; percent <= 100; percent += 10) percentTicks.AddMajor(percent, $"{percent}");
+                plot.Axes.Bottom.TickGenerator = percentTicks;
+            }
+            plot.Axes.SetLimitsX(0, chart.Percent ? 110 : Math.Max(1e-9, largest) * 1.15);
+            plot.Axes.SetLimitsY(-0.6, Math.Max(count, 1) - 0.4);
             plot.SavePng(path, width, height);
         }
         finally

@@ -36,6 +36,19 @@ public sealed class StageAxis
         return new StageAxis(stages);
     }
 
+    /// <summary>
+    /// One axis for several runs drawn together: their stages when every run has the same ones, of the same lengths;
+    /// otherwise a single unnamed stage as long as the longest run, since no stage boundary holds for all of them.
+    /// </summary>
+    public static StageAxis Shared(IReadOnlyCollection<StageAxis> axes)
+    {
+        if (axes.Count == 0) return new StageAxis([]);
+        var first = axes.First().Stages;
+        if (axes.All(axis => axis.Stages.SequenceEqual(first))) return new StageAxis(first);
+        long longest = axes.Max(axis => axis.Stages.Count == 0 ? 0 : axis.Stages[^1].Offset + axis.Stages[^1].Steps);
+        return new StageAxis([("", 0, longest)]);
+    }
+
     /// <summary>Where step <paramref name="step"/> of <paramref name="stage"/> lies on the run's axis.</summary>
     public double X(string stage, long step) => _offsets[stage] + step;
 }

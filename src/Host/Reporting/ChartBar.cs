@@ -1,0 +1,7 @@
+namespace Pipeline.Host.Reporting;
+
+/// <summary>One bar of a bar chart.</summary>
+/// <param name="Label">What the bar stands for, written beside it on the category axis (a matrix cell's name).</param>
+/// <param name="Value">The bar's length, already scaled (accuracy in percent).</param>
+/// <param name="ValueText">The value as written at the end of the bar (<c>72.5%</c>).</param>
+public sealed record ChartBar(string Label, double Value, string ValueText);
