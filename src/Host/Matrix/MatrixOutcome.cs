@@ -32,7 +32,7 @@ public static class MatrixOutcome
             var compared = selected is null ? results.Cells : results.Cells.Where(c => selected.Contains(c.Name)).ToList();
             results = results with { Comparison = BaselineFile.Compare(compared, manifest.Tolerances, baseline, onlySelected: selected is not null) };
         }
-        var files = MatrixReportFiles.Write(results, outputDirectory);
+        var files = MatrixReport.Write(results, outputDirectory);
         foreach (var cell in results.Cells.Where(c => c.Status == CellStatus.Failed)) log($"failed: cell {cell.Name}: {cell.Error}");
         log($"{results.Cells.Count(c => c.Status == CellStatus.Finished)} of {results.Cells.Count} cells finished; results: {string.Join(", ", files.Select(Path.GetFileName))} in {outputDirectory}");
         if (results.Comparison is not null)

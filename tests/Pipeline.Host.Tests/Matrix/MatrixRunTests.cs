@@ -24,7 +24,9 @@ public sealed class MatrixRunTests
 
         error.Should().BeEmpty();
         exitCode.Should().Be(0, output);
-        output.Should().Contain($"{matrix.MatrixPath}: 4 cells valid; output in {matrix.OutputDirectory}").And.Contain("4 of 4 cells finished");
+        output.Should().Contain($"{matrix.MatrixPath}: 4 cells valid; output in {matrix.OutputDirectory}")
+            .And.Contain($"4 of 4 cells finished; results: results.csv, results.md, final_accuracy.png, loss.png, accuracy.png, report.html in {matrix.OutputDirectory}");
+        File.ReadAllLines(Path.Combine(matrix.OutputDirectory, "results.csv")).Should().HaveCount(5, "a header and a row per cell");
         var results = MatrixResultsReader.Read(MatrixManifest.Read(matrix.OutputDirectory), matrix.OutputDirectory);
         results.Cells.Should().OnlyContain(c => c.Status == CellStatus.Finished && c.Error == null);
         results.Categories.Should().Equal("audio", "image", "text");
