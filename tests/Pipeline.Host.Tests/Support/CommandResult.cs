@@ -8,10 +8,20 @@ namespace Pipeline.Host.Tests.Support;
 /// <param name="Error">Standard error.</param>
 public sealed record CommandResult(int ExitCode, string Output, string Error)
 {
-    /// <summary>Runs <paramref name="program"/> with <paramref name="arguments"/> and extra environment variables; kills it and fails after <paramref name="timeout"/>.</summary>
-    public static CommandResult Run(string program, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null, TimeSpan? timeout = null)
+    /// <summary>
+    /// Runs <paramref name="program"/> with <paramref name="arguments"/>, extra environment variables and a working
+    /// directory (empty: this process's); kills it and fails after <paramref name="timeout"/> (default one minute).
+    /// </summary>
+    public static CommandResult Run(string program, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null,
+        TimeSpan? timeout = null, string workingDirectory = "")
     {
-        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var start = new ProcessStartInfo(program)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = workingDirectory,
+        };
         foreach (string argument in arguments) start.ArgumentList.Add(argument);
         foreach (var (name, value) in environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
         using var process = Process.Start(start)!;
