@@ -1,13 +1,15 @@
 using System.CommandLine;
 using Pipeline.Host.Matrix;
+using YamlDotNet.RepresentationModel;
 
 namespace Pipeline.Host.Cli;
 
 /// <summary>
 /// <c>pipeline matrix FILE</c>: validates every cell of a matrix, runs the cells (each in its own process, <c>--jobs</c>
 /// at a time; finished cells skipped, interrupted ones resumed), then writes the results and compares them with a
-/// baseline. <c>--index I</c> runs one cell in this process (what array tasks run); <c>matrix collect DIR</c> rebuilds the
-/// results of an output directory. Exit codes: 0, 1 (a cell failed), 2 (invalid matrix or cell), 3 (baseline comparison failed).
+/// baseline. <c>--index I</c> runs one cell in this process (what array tasks run); <c>--emit slurm|k8s</c> writes the
+/// array job that runs every cell that way and runs nothing; <c>matrix collect DIR</c> rebuilds the results of an output
+/// directory. Exit codes: 0, 1 (a cell failed), 2 (invalid matrix or cell), 3 (baseline comparison failed).
 /// </summary>
 public static class MatrixCommand
 {
@@ -21,19 +23,26 @@ public static class MatrixCommand
             HelpName = "cell", Arity = ArgumentArity.OneOrMore, AllowMultipleArgumentsPerToken = true,
         };
         var index = new Option<int?>("--index") { Description = "Run only cell I, in this process (array tasks: $SLURM_ARRAY_TASK_ID, $JOB_COMPLETION_INDEX)." };
+        var emit = new Option<string?>("--emit")
+        {
+            Description = "Validate every cell, write the array job that runs one cell per task (OUT/slurm/matrix.sbatch or OUT/k8s/job.yaml) and run nothing.",
+            HelpName = "slurm|k8s",
+        };
+        emit.AcceptOnlyFromAmong("slurm", "k8s");
         var output = Output();
         var (baseline, writeBaseline) = (Baseline(), WriteBaseline());
         var plugins = CommonOptions.Plugins();
         var command = new Command("matrix",
             "Run a pipeline over every combination a matrix YAML declares, one run directory per cell, then write results.csv, results.md and report.html and compare with a baseline.")
         {
-            file, jobs, only, index, output, baseline, writeBaseline, plugins, CreateCollect(),
+            file, jobs, only, index, emit, output, baseline, writeBaseline, plugins, CreateCollect(),
         };
         command.SetAction(parse => CommandErrors.Run(() =>
         {
             var matrix = MatrixFile.Load(parse.GetValue(file)!, parse.GetValue(output));
             var pluginDirectories = parse.GetValue(plugins) ?? [];
             if (parse.GetValue(index) is int cellIndex) return RunOneCell(matrix, cellIndex, pluginDirectories);
+            if (parse.GetValue(emit) is string scheduler) return EmitArrayJob(matrix, scheduler, pluginDirectories);
 
             if (parse.GetValue(jobs) < 1) throw new ArgumentException($"--jobs must be at least 1, got {parse.GetValue(jobs)}");
             var fingerprints = MatrixValidator.Validate(matrix, pluginDirectories);
@@ -72,6 +81,22 @@ public static class MatrixCommand
             throw new ArgumentException($"--index {cellIndex}: the matrix has {matrix.Cells.Count} cells (0 to {matrix.Cells.Count - 1})");
         MatrixManifest.Of(matrix).Write(matrix.OutputDirectory);
         return MatrixCellRunner.Run(matrix, cellIndex, pluginDirectories, Console.WriteLine) ? 0 : CommandErrors.RunError;
+    }
+
+    private static int EmitArrayJob(MatrixDefinition matrix, string scheduler, IReadOnlyList<string> pluginDirectories)
+    {
+        if (scheduler == "k8s" && string.IsNullOrWhiteSpace(matrix.Config.K8s.Image))
+        {
+            var k8s = matrix.Document.Root.Children.TryGetValue(new YamlScalarNode("k8s"), out var node) ? node : matrix.Document.Root;
+            throw matrix.Document.ErrorAt(k8s, "k8s.image: must name the container image that holds Pipeline to emit a Kubernetes Job");
+        }
+        MatrixValidator.Validate(matrix, pluginDirectories);
+        // Plugin directories of this machine mean nothing in a container image: the Job runs with the image's plugins.
+        var written = scheduler == "slurm" ? SlurmScriptWriter.Write(matrix.Plan, pluginDirectories) : KubernetesJobWriter.Write(matrix.Plan);
+        Console.WriteLine($"{matrix.Path}: {matrix.Cells.Count} cells valid; wrote {written.Path}");
+        Console.WriteLine($"submit:  {written.SubmitCommand}");
+        Console.WriteLine($"collect: {written.CollectCommand}   (once every task has ended)");
+        return 0;
     }
 
     private static int ExitCode(MatrixOutcome.Outcome outcome, IReadOnlyCollection<string>? selected)

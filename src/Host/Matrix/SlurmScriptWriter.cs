@@ -24,20 +24,25 @@ public static class SlurmScriptWriter
     public static IReadOnlyList<string> Launcher(SlurmOptions options) => options.Command.Count > 0 ? options.Command : PipelineLauncher.Command();
 
     /// <summary>Writes the script and creates its log directory; returns the script and the commands to submit and collect it.</summary>
-    public static ArrayJobFile Write(MatrixPlan plan)
+    /// <param name="plan">The validated matrix.</param>
+    /// <param name="pluginDirectories">Extra plugin directories (<c>--plugins</c>) the tasks pass on, as given to <c>--emit</c>.</param>
+    public static ArrayJobFile Write(MatrixPlan plan, IReadOnlyList<string>? pluginDirectories = null)
     {
         var launcher = Launcher(plan.Slurm);
         string output = Path.GetFullPath(plan.OutputDirectory);
         string path = ScriptPath(output);
-        string text = Script(plan, launcher);
+        string text = Script(plan, launcher, pluginDirectories);
         Directory.CreateDirectory(LogDirectory(output));
         File.WriteAllText(path, text);
         return new ArrayJobFile(path, SubmitCommand(path), CollectCommand(launcher, output));
     }
 
-    /// <summary>The script's text for <paramref name="plan"/>, starting Pipeline with <paramref name="launcher"/>.</summary>
+    /// <summary>
+    /// The script's text for <paramref name="plan"/>, starting Pipeline with <paramref name="launcher"/> and passing
+    /// each of <paramref name="pluginDirectories"/> (made absolute) as <c>--plugins DIR</c>.
+    /// </summary>
     /// <exception cref="InvalidOperationException">The matrix has no cell, its output directory holds a backslash (Slurm's file patterns cannot express one), or a path holds a line break.</exception>
-    public static string Script(MatrixPlan plan, IReadOnlyList<string> launcher)
+    public static string Script(MatrixPlan plan, IReadOnlyList<string> launcher, IReadOnlyList<string>? pluginDirectories = null)
     {
         if (plan.Cells.Count == 0) throw new InvalidOperationException("the matrix has no cell to run");
         if (launcher.Count == 0) throw new InvalidOperationException("slurm.command must name at least the program");
@@ -63,7 +68,8 @@ public static class SlurmScriptWriter
         text.Append('\n');
         text.Append("set -euo pipefail\n");
         foreach (string line in options.Setup) text.Append(line).Append('\n');
-        text.Append($"exec {ShellQuoting.Bash(launcher)} matrix {ShellQuoting.Bash(matrixFile)} --index \"$SLURM_ARRAY_TASK_ID\" --output {ShellQuoting.Bash(output)}\n");
+        string plugins = string.Concat((pluginDirectories ?? []).Select(d => $" --plugins {ShellQuoting.Bash(Path.GetFullPath(d))}"));
+        text.Append($"exec {ShellQuoting.Bash(launcher)} matrix {ShellQuoting.Bash(matrixFile)} --index \"$SLURM_ARRAY_TASK_ID\" --output {ShellQuoting.Bash(output)}{plugins}\n");
         return text.ToString();
     }
 

@@ -76,6 +76,16 @@ public sealed class SlurmScriptWriterTests
     }
 
     [Fact]
+    public void Plugin_directories_are_passed_on_to_every_task_as_absolute_paths()
+    {
+        var plan = TestPlans.Plan("/m/sweep.yaml", "/m/out", cells: 2);
+
+        string script = SlurmScriptWriter.Script(plan, Launcher, ["/opt/my plugins", "extra"]);
+
+        script.Should().EndWith($"--output /m/out --plugins '/opt/my plugins' --plugins {Path.GetFullPath("extra")}\n");
+    }
+
+    [Fact]
     public void A_relative_matrix_file_is_made_absolute_for_the_nodes()
     {
         var plan = TestPlans.Plan("sweep.yaml", "/m/out", cells: 2);
