@@ -40,6 +40,7 @@ public sealed class MatrixArrayJobEndToEndTests(ReferenceMatrixRun reference) : 
         var collect = ConsoleCapture.Run("matrix", "collect", output);
         collect.ExitCode.Should().Be(0, collect.Error + collect.Output);
         collect.Output.Should().Contain("2 of 2 cells finished; results: ");
+        File.Exists(Path.Combine(output, "results.csv")).Should().BeTrue();
         reference.ShouldMatch(MatrixResultsReader.Read(MatrixManifest.Read(output), output));
     }
 
@@ -76,6 +77,7 @@ public sealed class MatrixArrayJobEndToEndTests(ReferenceMatrixRun reference) : 
         var collect = ConsoleCapture.Run("matrix", "collect", results);
         collect.ExitCode.Should().Be(0, collect.Error + collect.Output);
         collect.Output.Should().Contain("2 of 2 cells finished; results: ");
+        File.Exists(Path.Combine(results, "results.csv")).Should().BeTrue();
         reference.ShouldMatch(MatrixResultsReader.Read(MatrixManifest.Read(results), results));
     }
 
