@@ -10,9 +10,9 @@ namespace Pipeline.Host.Tests.Support;
 /// <summary>
 /// A real single-node Slurm cluster on this machine, in a temporary folder: a private <c>munged</c> (own key and
 /// socket, run as user <c>munge</c>), <c>slurmctld</c> and <c>slurmd</c> on two free ports, the node named after this
-/// host at 127.0.0.1 with the CPUs and memory <c>slurmd -C</c> reports. Nothing outside the folder is read or written
-/// (the system's <c>/etc/slurm</c> and <c>/etc/munge</c> stay untouched). Needs root and Debian's <c>slurm-wlm</c> and
-/// <c>munge</c>; <see cref="MissingRequirement"/> says what is missing. <see cref="Dispose"/> stops the daemons by
+/// host at 127.0.0.1 with the CPUs and memory <c>slurmd -C</c> reports. Configuration, state, logs, key and socket all
+/// live in the folder: the system's <c>/etc/slurm</c>, <c>/etc/munge</c> and any Slurm or munge already running are
+/// neither used nor touched. Needs root and Debian's <c>slurm-wlm</c> and <c>munge</c>; <see cref="MissingRequirement"/> says what is missing. <see cref="Dispose"/> stops the daemons by
 /// their pid files and deletes the folder.
 /// </summary>
 public sealed partial class LocalSlurm : IDisposable
