@@ -73,7 +73,7 @@ public static class KubernetesJobWriter
                     { "completionMode", YamlText.String("Indexed") },
                     { "completions", YamlText.Integer(plan.Cells.Count) },
                     { "parallelism", YamlText.Integer(options.Parallelism) },
-                    { "backoffLimit", YamlText.Integer(options.BackoffLimit) },
+                    { "backoffLimitPerIndex", YamlText.Integer(options.RetriesPerCell) },
                     {
                         "template", new YamlMappingNode
                         {

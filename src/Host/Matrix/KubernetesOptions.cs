@@ -22,8 +22,11 @@ public sealed partial record KubernetesOptions : IValidatableOptions
     /// <summary>How many cells run at once.</summary>
     public int Parallelism { get; init; } = 1;
 
-    /// <summary>Retries of the whole Job before it is marked failed.</summary>
-    public int BackoffLimit { get; init; } = 0;
+    /// <summary>
+    /// Retries of each cell's pod after it fails (<c>backoffLimitPerIndex</c>, Kubernetes 1.29 and later): a failed cell
+    /// is retried this often and then marked failed on its own, while the other cells run on.
+    /// </summary>
+    public int RetriesPerCell { get; init; }
 
     /// <summary>The command that starts Pipeline in the image.</summary>
     public List<string> Command { get; init; } = ["pipeline"];
@@ -53,7 +56,7 @@ public sealed partial record KubernetesOptions : IValidatableOptions
     {
         if (!Dns1123Label().IsMatch(Name)) yield return new("name", $"must be a DNS-1123 label (lower-case letters, digits and '-', at most 63), got '{Name}'");
         if (Parallelism < 1) yield return new("parallelism", $"must be at least 1, got {Parallelism}");
-        if (BackoffLimit < 0) yield return new("backoff_limit", $"must not be negative, got {BackoffLimit}");
+        if (RetriesPerCell < 0) yield return new("retries_per_cell", $"must not be negative, got {RetriesPerCell}");
         if (Gpus < 0) yield return new("gpus", $"must not be negative, got {Gpus}");
         if (Command.Count == 0) yield return new("command", "must name at least the program");
         if (!ResultsPath.StartsWith('/')) yield return new("results_path", $"must be an absolute path in the container, got '{ResultsPath}'");

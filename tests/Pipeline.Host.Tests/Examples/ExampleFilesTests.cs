@@ -26,6 +26,26 @@ public sealed class ExampleFilesTests
         exitCode.Should().Be(0, output);
     }
 
+    public static TheoryData<string> ExampleMatrices()
+    {
+        var data = new TheoryData<string>();
+        foreach (string path in Directory.GetFiles(Path.Combine(SamplePluginBuild.RepositoryRoot(), "examples", "matrices"), "*.yaml").Order(StringComparer.Ordinal))
+            data.Add(Path.GetFileName(path));
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(ExampleMatrices))]
+    public void The_example_matrix_validates_every_cell(string file)
+    {
+        var matrix = Pipeline.Host.Matrix.MatrixFile.Load(Path.Combine(SamplePluginBuild.RepositoryRoot(), "examples", "matrices", file));
+
+        var fingerprints = Pipeline.Host.Matrix.MatrixValidator.Validate(matrix);
+
+        fingerprints.Should().HaveCount(matrix.Cells.Count);
+        fingerprints.Values.Should().OnlyHaveUniqueItems("every cell trains something different");
+    }
+
     [Fact]
     public void The_three_methods_compose_in_one_pipeline()
     {

@@ -10,7 +10,7 @@ public sealed class KubernetesJobWriterTests
         Namespace = "ml",
         Image = "registry.local/pipeline:1.4",
         Parallelism = 2,
-        BackoffLimit = 1,
+        RetriesPerCell = 1,
         Command = ["dotnet", "/app/pipeline.dll"],
         MatrixFile = "/app/matrices/sweep.yaml",
         WorkingDir = "/app",
@@ -38,7 +38,7 @@ public sealed class KubernetesJobWriterTests
             "spec.completionMode = Indexed",
             "spec.completions = 3",
             "spec.parallelism = 2",
-            "spec.backoffLimit = 1",
+            "spec.backoffLimitPerIndex = 1",
             "spec.template.metadata.labels.app.kubernetes.io/name = pipeline-matrix",
             "spec.template.metadata.labels.app.kubernetes.io/instance = lora-sweep",
             "spec.template.spec.restartPolicy = Never",
@@ -71,7 +71,7 @@ public sealed class KubernetesJobWriterTests
 
         var job = new ParsedYaml(KubernetesJobWriter.Job(plan));
 
-        string[][] numbers = [["spec", "completions"], ["spec", "parallelism"], ["spec", "backoffLimit"], ["spec", "template", "spec", "containers", "0", "resources", "limits", "nvidia.com/gpu"]];
+        string[][] numbers = [["spec", "completions"], ["spec", "parallelism"], ["spec", "backoffLimitPerIndex"], ["spec", "template", "spec", "containers", "0", "resources", "limits", "nvidia.com/gpu"]];
         foreach (string[] number in numbers)
             ParsedYaml.IsQuoted(job.Scalar(number)).Should().BeFalse(string.Join('.', number));
         // cpu "4" is a quantity string; unquoted, a YAML reader would hand Kubernetes the integer 4.
@@ -130,7 +130,7 @@ public sealed class KubernetesJobWriterTests
             "metadata.name = pipeline-matrix",
             "spec.completions = 2",
             "spec.parallelism = 1",
-            "spec.backoffLimit = 0",
+            "spec.backoffLimitPerIndex = 0",
             "spec.template.spec.containers[0].command[0] = pipeline",
             "spec.template.spec.containers[0].args[1] = matrices/sweep.yaml",
             "spec.template.spec.containers[0].args[5] = /results",
