@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Pipeline.Host.Cli;
 using Pipeline.Host.Matrix;
 using Pipeline.Host.Tests.Cli;
+using Pipeline.Host.Tests.Support;
 
 namespace Pipeline.Host.Tests.Matrix;
 
@@ -108,6 +109,29 @@ public sealed class MatrixRunTests
         regressed.ExitCode.Should().Be(CommandErrors.BaselineFailed, regressed.Output);
         regressed.Output.Should().Contain("regression: cell seed=1: steps 9, baseline 10: moved by -1, may move by at most 0")
             .And.Contain($"baseline {baseline}: 1 metrics of 1 cells compared; 1 regression, 0 improvements: FAILED");
+    }
+
+    [BrowserFact]
+    public void The_report_of_a_run_with_a_planted_regression_loads_in_a_browser_with_the_regressed_value_marked()
+    {
+        using var matrix = new TinyMatrix(TinyMatrix.ShortStages + "\n" + SeedAxis + "\nmetrics:\n  final_loss: 1%\n");
+        string baseline = Path.Combine(matrix.Directory, "baseline.json");
+        ConsoleCapture.Run("matrix", matrix.MatrixPath, "--write-baseline", baseline).ExitCode.Should().Be(0);
+        // Planted: the baseline says seed=2 once reached half its loss, so the measured loss rose far beyond 1 %.
+        var stored = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(baseline))!;
+        double loss = stored["cells"]!["seed=2"]!["final_loss"]!.GetValue<double>();
+        stored["cells"]!["seed=2"]!["final_loss"] = loss / 2;
+        File.WriteAllText(baseline, stored.ToJsonString());
+
+        var (exitCode, output, _) = ConsoleCapture.Run("matrix", "collect", matrix.OutputDirectory, "--baseline", baseline);
+
+        exitCode.Should().Be(CommandErrors.BaselineFailed, output);
+        output.Should().Contain($"regression: cell seed=2: final_loss {loss.ToString("0.######", System.Globalization.CultureInfo.InvariantCulture)}");
+        var page = HeadlessBrowser.DumpDom(Path.Combine(matrix.OutputDirectory, "report.html"));
+        page.ExitCode.Should().Be(0, page.Log);
+        page.ConsoleMessages.Should().BeEmpty();
+        page.Output.Should().Contain("data-images-loaded=\"3\"").And.Contain("<td class=\"number regressed\"");
+        System.Text.RegularExpressions.Regex.Matches(page.Output, "<td class=\"number regressed\"").Should().ContainSingle();
     }
 
     [Fact]
