@@ -47,7 +47,7 @@ public static class MatrixCommand
             if (parse.GetValue(jobs) < 1) throw new ArgumentException($"--jobs must be at least 1, got {parse.GetValue(jobs)}");
             var fingerprints = MatrixValidator.Validate(matrix, pluginDirectories);
             Console.WriteLine($"{matrix.Path}: {matrix.Cells.Count} cells valid; output in {matrix.OutputDirectory}");
-            MatrixManifest.Of(matrix).Write(matrix.OutputDirectory);
+            MatrixManifest.Of(matrix, fingerprints).Write(matrix.OutputDirectory);
             var selected = CellSelector.Select(matrix, parse.GetValue(only) ?? []);
             MatrixLocalRunner.Run(matrix, selected, fingerprints, parse.GetValue(jobs), pluginDirectories, Console.WriteLine);
             var names = (parse.GetValue(only) ?? []).Length > 0 ? selected.Select(c => c.Name).ToHashSet() : null;
@@ -79,7 +79,8 @@ public static class MatrixCommand
     {
         if (cellIndex < 0 || cellIndex >= matrix.Cells.Count)
             throw new ArgumentException($"--index {cellIndex}: the matrix has {matrix.Cells.Count} cells (0 to {matrix.Cells.Count - 1})");
-        MatrixManifest.Of(matrix).Write(matrix.OutputDirectory);
+        // Every cell is validated, as for a local run, so the manifest any task writes is the whole matrix's.
+        MatrixManifest.Of(matrix, MatrixValidator.Validate(matrix, pluginDirectories)).Write(matrix.OutputDirectory);
         return MatrixCellRunner.Run(matrix, cellIndex, pluginDirectories, Console.WriteLine) ? 0 : CommandErrors.RunError;
     }
 
@@ -90,7 +91,7 @@ public static class MatrixCommand
             var k8s = matrix.Document.Root.Children.TryGetValue(new YamlScalarNode("k8s"), out var node) ? node : matrix.Document.Root;
             throw matrix.Document.ErrorAt(k8s, "k8s.image: must name the container image that holds Pipeline to emit a Kubernetes Job");
         }
-        MatrixValidator.Validate(matrix, pluginDirectories);
+        MatrixManifest.Of(matrix, MatrixValidator.Validate(matrix, pluginDirectories)).Write(matrix.OutputDirectory);
         // Plugin directories of this machine mean nothing in a container image: the Job runs with the image's plugins.
         var written = scheduler == "slurm" ? SlurmScriptWriter.Write(matrix.Plan, pluginDirectories) : KubernetesJobWriter.Write(matrix.Plan);
         Console.WriteLine($"{matrix.Path}: {matrix.Cells.Count} cells valid; wrote {written.Path}");

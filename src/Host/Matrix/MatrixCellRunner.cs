@@ -37,8 +37,7 @@ public static class MatrixCellRunner
                 log($"cell {cell.Name}: finished earlier; skipped");
                 return true;
             }
-            log($"error: cell {cell.Name} finished earlier with another configuration (fingerprint {Short(previous.Fingerprint)}, now {Short(fingerprint)}); " +
-                $"nothing was changed. Delete {directory} to run it again, or give the matrix another output_dir");
+            log($"error: cell {cell.Name} {MatrixResultsReader.StaleError(directory, previous.Fingerprint, fingerprint)}; nothing was changed");
             return false;
         }
 
@@ -79,6 +78,4 @@ public static class MatrixCellRunner
             log($"warning: no plots drawn: {e.GetType().Name}: {e.Message}");
         }
     }
-
-    private static string Short(string fingerprint) => fingerprint.Length > 12 ? fingerprint[..12] : fingerprint;
 }

@@ -33,6 +33,8 @@ public static class MatrixLocalRunner
         string directory = cell.RunDirectory(matrix.OutputDirectory);
         var previous = CellRecord.Read(directory);
         if (previous is { Status: CellStatus.Finished } && previous.Fingerprint == fingerprint) return $"{cell.Name}: finished earlier; skipped";
+        if (previous is { Status: CellStatus.Finished })
+            return $"{cell.Name}: FAILED: {MatrixResultsReader.StaleError(directory, previous.Fingerprint, fingerprint)}";
 
         Directory.CreateDirectory(directory);
         string logPath = Path.Combine(directory, "train.log");

@@ -23,11 +23,12 @@ public sealed record MatrixManifest
 
     [JsonPropertyName("metrics")] public List<ManifestMetric> Metrics { get; init; } = [];
 
-    /// <summary>One cell: index, name and the label of each axis.</summary>
+    /// <summary>One cell: index, name, the label of each axis, and the fingerprint of its training configuration now.</summary>
     public sealed record ManifestCell(
         [property: JsonPropertyName("index")] int Index,
         [property: JsonPropertyName("name")] string Name,
-        [property: JsonPropertyName("values")] Dictionary<string, string> Values);
+        [property: JsonPropertyName("values")] Dictionary<string, string> Values,
+        [property: JsonPropertyName("fingerprint")] string Fingerprint = "");
 
     /// <summary>One compared metric and its tolerance.</summary>
     public sealed record ManifestMetric(
@@ -38,13 +39,13 @@ public sealed record MatrixManifest
 
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
 
-    /// <summary>The manifest of <paramref name="matrix"/>.</summary>
-    public static MatrixManifest Of(MatrixDefinition matrix) => new()
+    /// <summary>The manifest of <paramref name="matrix"/>, whose cells were validated with these configuration <paramref name="fingerprints"/> (by index).</summary>
+    public static MatrixManifest Of(MatrixDefinition matrix, IReadOnlyDictionary<int, string> fingerprints) => new()
     {
         Name = matrix.Name,
         MatrixFile = Path.GetFullPath(matrix.Path),
         Axes = matrix.Axes.Select(a => a.Name).ToList(),
-        Cells = matrix.Cells.Select(c => new ManifestCell(c.Index, c.Name, c.Values.ToDictionary(v => v.Key, v => v.Value))).ToList(),
+        Cells = matrix.Cells.Select(c => new ManifestCell(c.Index, c.Name, c.Values.ToDictionary(v => v.Key, v => v.Value), fingerprints.GetValueOrDefault(c.Index, ""))).ToList(),
         Metrics = matrix.Metrics.Select(m => new ManifestMetric(m.Metric, m.Direction.ToString().ToLowerInvariant(), m.Absolute, m.Relative)).ToList(),
     };
 

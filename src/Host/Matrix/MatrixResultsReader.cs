@@ -25,10 +25,18 @@ public static class MatrixResultsReader
         string directory = Path.Combine(outputDirectory, "cells", cell.Name);
         var record = CellRecord.Read(directory);
         var status = record?.Status ?? CellStatus.NotStarted;
+        if (status == CellStatus.Finished && cell.Fingerprint.Length > 0 && record!.Fingerprint.Length > 0 && record.Fingerprint != cell.Fingerprint)
+            return new CellResult(cell.Index, cell.Name, [.. cell.Values.Select(v => KeyValuePair.Create(v.Key, v.Value))], CellStatus.Failed,
+                StaleError(directory, record.Fingerprint, cell.Fingerprint), new Dictionary<string, double>(), directory);
         var metrics = status == CellStatus.Finished ? MetricsOf(directory) : new Dictionary<string, double>();
         var values = cell.Values.Select(v => KeyValuePair.Create(v.Key, v.Value)).ToList();
         return new CellResult(cell.Index, cell.Name, values, status, record?.Error, metrics, directory);
     }
+
+    /// <summary>Why a cell that finished with another configuration than the matrix now gives is not a result of this matrix.</summary>
+    public static string StaleError(string directory, string finished, string now) =>
+        $"finished earlier with another configuration (fingerprint {finished[..Math.Min(12, finished.Length)]}, the matrix now gives " +
+        $"{now[..Math.Min(12, now.Length)]}); delete {directory} to run it again, or give the matrix another output_dir";
 
     /// <summary>The metrics of a finished run directory (see <see cref="CellResult.Metrics"/>).</summary>
     public static Dictionary<string, double> MetricsOf(string runDirectory)

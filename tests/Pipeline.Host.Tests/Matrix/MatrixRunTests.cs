@@ -48,6 +48,24 @@ public sealed class MatrixRunTests
     }
 
     [Fact]
+    public void A_finished_cell_whose_configuration_changed_is_neither_rerun_over_nor_reported_as_a_result()
+    {
+        using var matrix = new TinyMatrix(TinyMatrix.ShortStages + "\naxes:\n  seed:\n    key: run.seed\n    values: [1]\n");
+        ConsoleCapture.Run("matrix", matrix.MatrixPath).ExitCode.Should().Be(0);
+        File.WriteAllText(matrix.MatrixPath, File.ReadAllText(matrix.MatrixPath).Replace("stages.1.steps: 4", "stages.1.steps: 5"));
+        string summary = File.ReadAllText(Path.Combine(matrix.CellDirectory("seed=1"), "summary.json"));
+
+        var (exitCode, output, _) = ConsoleCapture.Run("matrix", matrix.MatrixPath);
+
+        exitCode.Should().Be(CommandErrors.RunError, output);
+        output.Should().MatchRegex(@"\[1/1\] seed=1: FAILED: finished earlier with another configuration \(fingerprint [0-9a-f]{12}, the matrix now gives [0-9a-f]{12}\); delete .*seed=1 to run it again");
+        File.ReadAllText(Path.Combine(matrix.CellDirectory("seed=1"), "summary.json")).Should().Be(summary, "the finished run is left as it was");
+        var cell = MatrixResultsReader.Read(MatrixManifest.Read(matrix.OutputDirectory), matrix.OutputDirectory).Cells.Single();
+        cell.Status.Should().Be(CellStatus.Failed);
+        cell.Metrics.Should().BeEmpty("its numbers belong to another configuration");
+    }
+
+    [Fact]
     public void A_failing_cell_is_recorded_with_its_error_and_the_other_cells_still_run()
     {
         using var matrix = new TinyMatrix(TinyMatrix.ShortStages + """
@@ -149,7 +167,7 @@ public sealed class MatrixRunTests
                 values: [1]
             """);
         var definition = MatrixFile.Load(matrix.MatrixPath);
-        MatrixManifest.Of(definition).Write(definition.OutputDirectory);
+        MatrixManifest.Of(definition, MatrixValidator.Validate(definition)).Write(definition.OutputDirectory);
         string latest = Path.Combine(matrix.CellDirectory("seed=1"), "checkpoints", "latest");
         var launcher = PipelineLauncher.Command();
         var start = new ProcessStartInfo(launcher[0]) { RedirectStandardOutput = true, RedirectStandardError = true };
