@@ -51,14 +51,17 @@ public static class LlavaConversationDataset
     /// <param name="jsonPath">The conversation file.</param>
     /// <param name="mediaRoot">The folder media paths are relative to; the JSON file's folder when <c>null</c>.</param>
     /// <param name="reader">Reads every file; <see cref="DataFileReader.Default"/> when omitted.</param>
-    /// <exception cref="InvalidDataException">The file itself is missing, not JSON, or not an array of samples (thrown while enumerating).</exception>
+    /// <exception cref="InvalidDataException">
+    /// The file itself is missing, not a readable regular file, not JSON, or not an array of samples (thrown while enumerating).
+    /// </exception>
     /// <exception cref="IOException">A file exists but could not be read, even after retries.</exception>
     public static IEnumerable<SampleRead> Stream(string jsonPath, string? mediaRoot = null, DataFileReader? reader = null)
     {
         reader ??= DataFileReader.Default;
-        if (!File.Exists(jsonPath))
+        // A named pipe or a device would block or never end (and the file is read twice).
+        if (MediaPathInspector.InspectDataFile($"LLaVA data file '{jsonPath}'", jsonPath) is { } problem)
         {
-            throw new InvalidDataException($"LLaVA data file '{jsonPath}' does not exist");
+            throw new InvalidDataException(problem.Detail);
         }
         var root = mediaRoot ?? Path.GetDirectoryName(Path.GetFullPath(jsonPath))!;
         using var items = new JsonArrayStream(reader.OpenRead(jsonPath), $"LLaVA data file '{jsonPath}'");

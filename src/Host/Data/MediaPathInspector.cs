@@ -29,12 +29,22 @@ public static class MediaPathInspector
     /// </summary>
     /// <param name="modality"><c>image</c> or <c>audio</c>, for the message.</param>
     /// <param name="path">The path as it will be opened.</param>
-    public static MediaPathProblem? Inspect(string modality, string path)
+    public static MediaPathProblem? Inspect(string modality, string path) => Inspect($"{modality} file '{path}'", path, media: true);
+
+    /// <summary>
+    /// What is wrong with <paramref name="path"/>, a data file that is not media (a conversation file, a tokenizer),
+    /// or <c>null</c> when it is a regular file the run may read: the kinds <see cref="Inspect"/> tells apart, without
+    /// the limits on media sizes. A named pipe is refused too: the data is read twice.
+    /// </summary>
+    /// <param name="file">How messages name the file: <c>LLaVA data file '/d/train.json'</c>.</param>
+    /// <param name="path">The path as it will be opened.</param>
+    public static MediaPathProblem? InspectDataFile(string file, string path) => Inspect(file, path, media: false);
+
+    private static MediaPathProblem? Inspect(string file, string path, bool media)
     {
-        string file = $"{modality} file '{path}'";
         if (path.Contains('\0')) return Unreadable($"{file} contains a NUL character");
         Status? status = OperatingSystem.IsLinux() ? Stat(path, followLinks: true) : null;
-        if (status is not { } found) return InspectPortably(file, path);
+        if (status is not { } found) return InspectPortably(file, path, media);
         switch (found.Error)
         {
             case 0:
@@ -66,6 +76,7 @@ public static class MediaPathInspector
         if (notRegular is not null) return Unreadable($"{file} {notRegular}");
         // Root passes this check for any mode, and may then indeed read the file.
         if (Access(path, ReadPermission) != 0) return Unreadable($"{file} cannot be read: permission denied");
+        if (!media) return null;
         if (found.Size > MaxFileBytes) return TooLarge(file, found.Size);
         // Kernel files (/proc/kmsg, /proc/self/mem) call themselves regular and empty, and some block when read.
         if (found.Size == 0) return new MediaPathProblem(SampleProblemReason.CorruptMedia, $"{file} is empty (0 bytes)");
@@ -101,10 +112,11 @@ public static class MediaPathInspector
         $"{file} is {size} bytes, more than the {MaxFileBytes} bytes (1 GiB) a media file may have");
 
     /// <summary>Without <c>statx</c>: tells missing files and directories apart, trusts the rest to be regular files.</summary>
-    private static MediaPathProblem? InspectPortably(string file, string path)
+    private static MediaPathProblem? InspectPortably(string file, string path, bool media)
     {
         if (Directory.Exists(path)) return Unreadable($"{file} is a directory, not a file");
         if (!File.Exists(path)) return new MediaPathProblem(SampleProblemReason.MissingMedia, $"{file} does not exist");
+        if (!media) return null;
         long size = new FileInfo(path).Length;
         if (size > MaxFileBytes) return TooLarge(file, size);
         return size == 0 ? new MediaPathProblem(SampleProblemReason.CorruptMedia, $"{file} is empty (0 bytes)") : null;

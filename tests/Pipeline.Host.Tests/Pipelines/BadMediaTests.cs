@@ -127,6 +127,25 @@ public sealed class BadMediaTests
         log.Should().Contain(line => line.StartsWith("data: 3 pretrain, 5 train, 3 eval samples;", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void A_conversation_file_or_tokenizer_that_is_a_named_pipe_is_refused_without_being_opened()
+    {
+        using var data = new LlavaDataFolder();
+        var tokenizer = Path.Combine(data.DataDirectory, "tokenizer.json");
+        foreach (string pipe in new[] { data.TrainJson, tokenizer })
+        {
+            BadMediaCorpus.Make(BadMediaCorpus.Named("fifo"), data);
+            File.Move(data.Media("pipe.png"), pipe);
+        }
+
+        var readJson = () => PipelineRunner.Train(PipelineLoader.Load(data.ConfigPath), _ => { });
+        var readTokenizer = () => TokenizerLoader.Load(tokenizer);
+
+        readJson.Should().Throw<InvalidDataException>().WithMessage($"LLaVA data file '{data.TrainJson}' is a named pipe (FIFO), not a regular file");
+        readTokenizer.Should().Throw<InvalidDataException>().WithMessage($"tokenizer file '{tokenizer}' is a named pipe (FIFO), not a regular file");
+        Directory.Exists(data.OutputDirectory).Should().BeFalse();
+    }
+
     [Theory]
     [InlineData("fifo")]
     [InlineData("jpeg-truncated")]
