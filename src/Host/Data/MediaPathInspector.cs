@@ -7,7 +7,8 @@ namespace Pipeline.Host.Data;
 /// named pipe (FIFO) for reading blocks until a writer appears, and reading a device such as <c>/dev/zero</c> never
 /// ends, so the kind of file is taken from its status (<c>statx</c>, following links) and only a regular file is
 /// opened. On Linux this tells every kind apart (directory, FIFO, socket, device, loop of links, dangling link, a file
-/// the run may not read); elsewhere only missing files and directories are told apart.
+/// the run may not read); elsewhere only missing files and directories are told apart. Conversation and tokenizer files
+/// are looked at the same way (<see cref="InspectDataFile"/>), without the limits on media.
 /// </summary>
 public static class MediaPathInspector
 {
