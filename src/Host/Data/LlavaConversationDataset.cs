@@ -44,19 +44,24 @@ public static class LlavaConversationDataset
     /// Streams <paramref name="jsonPath"/>: one <see cref="SampleRead"/> per item, in file order, holding one item in
     /// memory at a time. The rules: an <c>id</c>; at most one media item; at least one turn, the first from
     /// <c>human</c>, each from <c>human</c> or <c>gpt</c>; a media sample's human turns hold its placeholder exactly
-    /// once and no other placeholder appears; media files exist (whether they decode is checked later, once per file).
+    /// once and no other placeholder appears; media paths name readable regular files of at most
+    /// <see cref="MediaPathInspector.MaxFileBytes"/>, found without opening them (<see cref="MediaPathInspector"/>;
+    /// whether they decode is checked later, once per file).
     /// </summary>
     /// <param name="jsonPath">The conversation file.</param>
     /// <param name="mediaRoot">The folder media paths are relative to; the JSON file's folder when <c>null</c>.</param>
     /// <param name="reader">Reads every file; <see cref="DataFileReader.Default"/> when omitted.</param>
-    /// <exception cref="InvalidDataException">The file itself is missing, not JSON, or not an array of samples (thrown while enumerating).</exception>
+    /// <exception cref="InvalidDataException">
+    /// The file itself is missing, not a readable regular file, not JSON, or not an array of samples (thrown while enumerating).
+    /// </exception>
     /// <exception cref="IOException">A file exists but could not be read, even after retries.</exception>
     public static IEnumerable<SampleRead> Stream(string jsonPath, string? mediaRoot = null, DataFileReader? reader = null)
     {
         reader ??= DataFileReader.Default;
-        if (!File.Exists(jsonPath))
+        // A named pipe or a device would block or never end (and the file is read twice).
+        if (MediaPathInspector.InspectDataFile($"LLaVA data file '{jsonPath}'", jsonPath) is { } problem)
         {
-            throw new InvalidDataException($"LLaVA data file '{jsonPath}' does not exist");
+            throw new InvalidDataException(problem.Detail);
         }
         var root = mediaRoot ?? Path.GetDirectoryName(Path.GetFullPath(jsonPath))!;
         using var items = new JsonArrayStream(reader.OpenRead(jsonPath), $"LLaVA data file '{jsonPath}'");
@@ -121,10 +126,15 @@ public static class LlavaConversationDataset
             {
                 throw new BadSample(SampleProblemReason.Malformed, $"\"{modality}\" must be a file path");
             }
-            var path = Path.Combine(mediaRoot, relative.GetString()!);
-            if (!File.Exists(path))
+            if (relative.GetString()!.Contains('\0'))
             {
-                throw new BadSample(SampleProblemReason.MissingMedia, $"{modality} file '{path}' does not exist");
+                throw new BadSample(SampleProblemReason.Malformed, $"\"{modality}\" must be a file path, without NUL characters");
+            }
+            var path = Path.Combine(mediaRoot, relative.GetString()!);
+            // What the path names is checked without opening it: a named pipe would block, a device never end.
+            if (MediaPathInspector.Inspect(modality, path) is { } problem)
+            {
+                throw new BadSample(problem.Reason, problem.Detail);
             }
             media = new MediaFile(modality, path, $"{id} ({relative.GetString()})", reader);
         }

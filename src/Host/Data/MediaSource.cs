@@ -23,6 +23,7 @@ public abstract class MediaSource
 
     /// <summary>Decodes the media. Safe to call from any thread.</summary>
     /// <exception cref="InvalidDataException">The file cannot be decoded.</exception>
+    /// <exception cref="MediaProblemException">The path is not a readable regular file, or the media are too large; the reason says which.</exception>
     /// <exception cref="IOException">The file cannot be read, even after retries (<see cref="FileNotFoundException"/> when it is gone).</exception>
     public abstract MediaItem Load();
 }

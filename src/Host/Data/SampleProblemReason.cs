@@ -9,11 +9,20 @@ public enum SampleProblemReason
     /// <summary>The placeholders in the text do not match the media: missing, repeated, of another modality, or in an answer.</summary>
     PlaceholderMismatch,
 
-    /// <summary>The image or audio file does not exist.</summary>
+    /// <summary>The image or audio file does not exist (a symbolic link whose target does not exist included).</summary>
     MissingMedia,
+
+    /// <summary>
+    /// The media path names something that is not a readable regular file: a directory, a device, a named pipe or
+    /// socket, a loop of symbolic links, a file the run may not read, or one that fails to read.
+    /// </summary>
+    UnreadableMedia,
 
     /// <summary>The image or audio file exists but cannot be decoded.</summary>
     CorruptMedia,
+
+    /// <summary>The media exceed a limit checked before decoding (image pixels, file size), so they are refused unread.</summary>
+    MediaTooLarge,
 
     /// <summary>The model has no encoder for the sample's media.</summary>
     NoEncoder,

@@ -19,21 +19,20 @@ public static class WavFileReader
     /// <param name="path">The WAV file.</param>
     /// <param name="sourceId">The <see cref="MediaItem.SourceId"/> of the result.</param>
     /// <param name="reader">Reads the file; <see cref="DataFileReader.Default"/> when omitted.</param>
-    /// <exception cref="InvalidDataException">The file does not exist, is not a WAV file or has an unsupported format.</exception>
+    /// <exception cref="MediaProblemException">The path is not a readable regular file (<see cref="MediaPathInspector"/>).</exception>
+    /// <exception cref="InvalidDataException">The file is not a WAV file, is truncated or has an unsupported format.</exception>
     /// <exception cref="IOException">The file exists but could not be read, even after retries.</exception>
-    public static AudioItem Read(string path, string sourceId, DataFileReader? reader = null)
-    {
-        if (!File.Exists(path))
-        {
-            throw new InvalidDataException($"audio file '{path}' does not exist");
-        }
-        return Read((reader ?? DataFileReader.Default).ReadAllBytes(path), path, sourceId);
-    }
+    public static AudioItem Read(string path, string sourceId, DataFileReader? reader = null) =>
+        Read(MediaPathInspector.ReadBytes("audio", path, reader ?? DataFileReader.Default), path, sourceId);
 
     /// <summary>Reads a WAV file's <paramref name="bytes"/>; <paramref name="path"/> only names it in errors.</summary>
-    /// <exception cref="InvalidDataException">The bytes are not a WAV file or have an unsupported format.</exception>
+    /// <exception cref="InvalidDataException">The bytes are not a WAV file, are truncated, hold no samples or have an unsupported format.</exception>
     public static AudioItem Read(byte[] bytes, string path, string sourceId)
     {
+        if (bytes.Length == 0)
+        {
+            throw new InvalidDataException($"audio file '{path}' is empty (0 bytes)");
+        }
         if (bytes.Length < 12 || !bytes.AsSpan(0, 4).SequenceEqual("RIFF"u8) || !bytes.AsSpan(8, 4).SequenceEqual("WAVE"u8))
         {
             throw new InvalidDataException($"audio file '{path}' is not a WAV file (no RIFF/WAVE header)");
@@ -43,8 +42,16 @@ public static class WavFileReader
         {
             var chunkId = System.Text.Encoding.ASCII.GetString(bytes, at, 4);
             var declared = BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(at + 4));
-            // Streaming writers may leave the size unset (0 or 0xFFFFFFFF); a chunk never runs past the file.
-            var size = (int)Math.Min(declared, (uint)(bytes.Length - at - 8));
+            var available = (uint)(bytes.Length - at - 8);
+            // Streaming writers may leave the data size unset (0 or 0xFFFFFFFF): the data then runs to the end of the file.
+            var unset = chunkId == "data" && declared is 0 or uint.MaxValue;
+            if (chunkId == "data" && !unset && declared > available)
+            {
+                throw new InvalidDataException(
+                    $"audio file '{path}' is truncated: its data chunk declares {declared} bytes but the file holds {available}");
+            }
+            // Any other chunk never runs past the file.
+            var size = (int)(unset ? available : Math.Min(declared, available));
             var body = bytes.AsSpan(at + 8, size);
             if (chunkId == "fmt ")
             {
@@ -55,6 +62,10 @@ public static class WavFileReader
                 if (format is null)
                 {
                     throw new InvalidDataException($"audio file '{path}' has its data chunk before the fmt chunk");
+                }
+                if (body.Length < format.BlockAlign)
+                {
+                    throw new InvalidDataException($"audio file '{path}' holds no audio samples (its data chunk has {body.Length} bytes)");
                 }
                 return new AudioItem(sourceId, ToMono(body, format), format.SampleRate) { SourceChannels = format.Channels };
             }

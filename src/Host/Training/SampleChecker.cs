@@ -66,15 +66,23 @@ public sealed class SampleChecker(SampleTokenizer tokenizer, BatchCollator colla
                 MediaFilesDecoded += media.SharingKey is null ? 0 : 1;
                 pending[key] = (item, model.EncoderFor(media.Modality)!.Value.Name, media.SharingKey);
             }
+            catch (MediaProblemException error)
+            {
+                _mediaVerdicts[key] = new MediaVerdict(error.Reason, error.Message, null);
+            }
             catch (Exception error) when (error is FileNotFoundException or DirectoryNotFoundException)
             {
                 // It existed when the data was read: it went away since.
                 _mediaVerdicts[key] = new MediaVerdict(SampleProblemReason.MissingMedia,
                     $"{media.Modality} file of '{media.SourceId}' no longer exists ({error.Message})", null);
             }
-            catch (Exception error) when (error is InvalidDataException or IOException)
+            catch (InvalidDataException error)
             {
                 _mediaVerdicts[key] = new MediaVerdict(SampleProblemReason.CorruptMedia, error.Message, null);
+            }
+            catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+            {
+                _mediaVerdicts[key] = new MediaVerdict(SampleProblemReason.UnreadableMedia, error.Message, null);
             }
         }
         if (pending.Count > 0) FinalizerFence.Run(() => CollateEach(pending));
