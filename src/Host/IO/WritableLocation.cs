@@ -50,7 +50,7 @@ public static class WritableLocation
         }
         catch (Exception error) when (error is IOException or UnauthorizedAccessException)
         {
-            return $"cannot be written ({Reason(error)})";
+            return $"cannot be written ({SystemReason(error)})";
         }
     }
 
@@ -64,12 +64,15 @@ public static class WritableLocation
         }
         catch (Exception error) when (error is IOException or UnauthorizedAccessException)
         {
-            return $"cannot be written ({Reason(error)})";
+            return $"cannot be written ({SystemReason(error)})";
         }
     }
 
-    // The system's reason without the path .NET repeats in it ("Access to the path '/x/y' is denied.").
-    private static string Reason(Exception error) =>
+    /// <summary>
+    /// The system's reason for a failed file operation without the path .NET appends to it
+    /// (<c>No space left on device : '/x/y'</c> gives <c>No space left on device</c>).
+    /// </summary>
+    public static string SystemReason(Exception error) =>
         error switch
         {
             UnauthorizedAccessException => "permission denied: read-only, immutable or not yours",
