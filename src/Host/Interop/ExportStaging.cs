@@ -5,8 +5,8 @@ namespace Pipeline.Host.Interop;
 /// <summary>
 /// Makes an export all or nothing: the files are written into a hidden staging folder beside the destination
 /// (<c>.NAME.partial-GUID</c>, on the same file system, so the final rename is atomic), which is renamed to the
-/// destination once every file is complete. A failure deletes the staging folder; the destination stays as it was (absent,
-/// or the empty folder it was). A process killed mid-export can leave only the staging folder, never a partial destination.
+/// destination once every file is complete. A failure deletes the staging folder and leaves no destination (an empty
+/// destination folder stays, unless the final rename itself failed). A process killed mid-export can leave only the staging folder, never a partial destination.
 /// </summary>
 public static class ExportStaging
 {
@@ -39,7 +39,7 @@ public static class ExportStaging
             Directory.Move(staging, destination);
             return written.Select(path => Path.Join(destination, Path.GetRelativePath(staging, path))).ToList();
         }
-        catch
+        catch (Exception error)
         {
             try
             {
@@ -49,6 +49,8 @@ public static class ExportStaging
             {
                 // The export's own failure is the one to report; the staging folder is only litter beside --out.
             }
+            if (error is IOException or UnauthorizedAccessException)
+                throw new IOException($"cannot write the export to '{destination}': {WritableLocation.SystemReason(error)}; nothing was left there", error);
             throw;
         }
     }

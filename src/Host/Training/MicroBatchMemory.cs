@@ -48,5 +48,5 @@ public sealed record MicroBatchMemory(long Samples, double Tokens, double Answer
         ? (bytes / (1 << 30)).ToString("F1", CultureInfo.InvariantCulture) + " GiB"
         : (bytes / (1 << 20)).ToString("F1", CultureInfo.InvariantCulture) + " MiB";
 
-    private static string Number(double value) => value.ToString("0.#", CultureInfo.InvariantCulture);
+    private static string Number(double value) => value.ToString("0.##", CultureInfo.InvariantCulture);
 }

@@ -68,12 +68,13 @@ public sealed class BatchFitTests
         var tooLittle = () => BatchFit.Check(definition, built, splits, collator, CPU, new AvailableMemory(100_000, "a test's limit"), _ => { });
 
         enough.Should().NotThrow();
-        // By hand: logits 16 x 6.4 x 96 x 8 = 78,643 bytes; activations 16 x 10 x 1 x (256 + 192) x 4 = 286,720; state 57,440 x 12 = 689,280.
+        // By hand, from the pretrain split's 120 samples (764 answer tokens, 1,204 tokens with media): logits 16 x 764/120 x 96 x 8
+        // = 78,233.6 bytes; activations 16 x 1204/120 x 1 x (256 + 192) x 4 = 287,675.7; gradients and AdamW state 57,440 x 12 = 689,280.
         tooLittle.Should().Throw<ConfigException>().Which.Message.Should().Be(
             $"{pipeline.ConfigPath}:31:17: stages[0].batch_size: a micro-batch of 16 samples needs at least 1.0 MiB beyond the loaded model " +
-            "(logits 0.1 MiB (16 samples x 6.4 answer tokens x 96 vocabulary x 4 bytes x 2), activations 0.3 MiB (16 samples x 10 tokens x 1 layers x " +
+            "(logits 0.1 MiB (16 samples x 6.37 answer tokens x 96 vocabulary x 4 bytes x 2), activations 0.3 MiB (16 samples x 10.03 tokens x 1 layers x " +
             "(8 x 32 + 3 x 64) x 4 bytes), gradients and AdamW state 0.7 MiB (57,440 trainable parameters x 12 bytes)), but only 0.1 MiB is available " +
             "(a test's limit). Lower batch_size (raise gradient_accumulation to keep the samples per step), or shorten the samples");
-        needed.Should().BeApproximately(78_643.2 + 286_720 + 689_280, 0.01);
+        needed.Should().BeApproximately(16 * 764 / 120.0 * 96 * 8 + 16 * 1204 / 120.0 * 448 * 4 + 689_280, 0.01);
     }
 }
