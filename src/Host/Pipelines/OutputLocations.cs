@@ -27,7 +27,36 @@ public static class OutputLocations
         if (run.Checkpoint.Enabled) RefuseFolder(definition, CheckpointLocation.Folder(output), "run.output_dir", "where the run keeps its checkpoints");
         if (run.Tensorboard) RefuseFolder(definition, Path.Combine(output, TensorBoardWriter.FolderName), "run.output_dir", "where the run writes TensorBoard event files");
         foreach (string name in RunFiles) RefuseFile(definition, Path.Combine(output, name), "run.output_dir");
+        RefuseDataFolder(definition, output);
         CheckCache(definition);
+    }
+
+    /// <summary>
+    /// Refuses an output directory that is the folder of a data file or of the media (<c>data.llava.*</c>), or where the
+    /// run would write over the configuration itself: the run's charts (<c>loss.png</c>, ...) would replace media of the
+    /// same name, and its files would mix with the data.
+    /// </summary>
+    private static void RefuseDataFolder(PipelineDefinition definition, string output)
+    {
+        var written = RunFiles.Concat(MetricsPlotter.FileNames).Select(name => Path.Combine(output, name)).ToHashSet(StringComparer.Ordinal);
+        string yaml = Path.GetFullPath(definition.Document.Path);
+        if (written.Contains(yaml)) throw Error(definition, "run.output_dir", $"'{output}' would have the run write over the configuration '{yaml}'", "Choose another run.output_dir");
+        var data = definition.Config.Data;
+        if (data.Source != DataSource.LlavaJson) return;
+        var llava = data.Llava;
+        var folders = new (string Key, string Path, bool IsFile)[]
+        {
+            ("data.llava.train", llava.Train, true), ("data.llava.eval", llava.Eval, true), ("data.llava.pretrain", llava.Pretrain, true),
+            ("data.llava.media_root", llava.MediaRoot, false),
+        };
+        foreach (var (key, path, isFile) in folders.Where(f => f.Path.Length > 0))
+        {
+            string resolved = definition.Resolve(path);
+            string folder = Path.TrimEndingDirectorySeparator(isFile ? Path.GetDirectoryName(resolved)! : resolved);
+            if (folder == Path.TrimEndingDirectorySeparator(output))
+                throw Error(definition, "run.output_dir", $"'{output}' is the folder of {key} ('{path}'); the run's files would mix with the data " +
+                    $"and its charts ({string.Join(", ", MetricsPlotter.FileNames)}) would replace media of the same names", "Give the run a folder of its own");
+        }
     }
 
     /// <summary>Refuses an evaluation whose record file (<c>run.output_dir/eval.jsonl</c>) cannot be written.</summary>
@@ -64,10 +93,10 @@ public static class OutputLocations
         if (WritableLocation.FileProblem(file) is string problem) throw Error(definition, key, $"'{file}' {problem}");
     }
 
-    private static ConfigException Error(PipelineDefinition definition, string key, string text)
+    private static ConfigException Error(PipelineDefinition definition, string key, string text, string? advice = null)
     {
         string[] path = key.Split('.');
         var node = YamlLocator.Find(definition.Document.Root, path.Cast<object>().ToArray());
-        return definition.Document.ErrorAt(node, $"{key}: {text}; nothing was changed. Choose another {key} or make the place writable");
+        return definition.Document.ErrorAt(node, $"{key}: {text}; nothing was changed. {advice ?? $"Choose another {key} or make the place writable"}");
     }
 }

@@ -180,4 +180,33 @@ public sealed class OutputLocationTests
         File.Exists(Path.Combine(output, "summary.json")).Should().BeTrue();
         File.ReadAllText(Path.Combine(output, "checkpoints", "latest")).Should().Be("checkpoint-000003\n");
     }
+    [Fact]
+    public void An_output_dir_that_is_the_data_folder_is_refused_since_the_charts_would_replace_media()
+    {
+        using var data = new LlavaDataFolder();
+        data.WriteTrain();
+        var before = Snapshot(data.DataDirectory);
+
+        var act = () => PipelineRunner.Train(PipelineLoader.Load(data.ConfigPath, ["run.output_dir=data"]), _ => { });
+
+        act.Should().Throw<ConfigException>().Which.Message.Should().Be(
+            $"--set run.output_dir: run.output_dir: '{data.DataDirectory}' is the folder of data.llava.train ('data/train.json'); the run's files would " +
+            "mix with the data and its charts (loss.png, accuracy.png, learning_rate.png, kappa.png, multipliers.png) would replace media of the same names; nothing was changed. " +
+            "Give the run a folder of its own");
+        Snapshot(data.DataDirectory).Should().Equal(before);
+    }
+
+    [Fact]
+    public void An_output_dir_that_is_the_yaml_s_folder_trains_beside_it_and_leaves_the_yaml_alone()
+    {
+        using var pipeline = new TinyPipeline();
+        string yaml = File.ReadAllText(pipeline.ConfigPath);
+
+        PipelineRunner.Train(PipelineLoader.Load(pipeline.ConfigPath,
+            ["run.output_dir=.", "stages.0.steps=2", "stages.1.steps=1", "data.synthetic.eval_per_category=2"]), _ => { });
+
+        File.ReadAllText(pipeline.ConfigPath).Should().Be(yaml);
+        Directory.GetFileSystemEntries(pipeline.Directory).Select(Path.GetFileName).Should().BeEquivalentTo(
+            "pipeline.yaml", "metrics.jsonl", "summary.json", "tokenizer.words.json", "checkpoints", "tensorboard");
+    }
 }
