@@ -84,23 +84,6 @@ public sealed class OutputLocationTests
         Snapshot(pipeline.Directory).Should().Equal(before);
     }
 
-    [Fact]
-    public void A_cache_dir_that_is_a_file_is_refused_before_the_data_is_read()
-    {
-        using var data = new LlavaDataFolder();
-        data.WriteTrain();
-        string cache = Path.Combine(data.DataDirectory, "cache");
-        File.WriteAllText(cache, "x");
-        var definition = PipelineLoader.Load(data.ConfigPath, ["data.cache_dir=data/cache"]);
-
-        var act = () => PipelineRunner.Train(definition, _ => { });
-
-        act.Should().Throw<ConfigException>().Which.Message.Should().Be(
-            $"--set data.cache_dir: data.cache_dir: '{cache}' (where the tokenised samples go) is a file, not a folder; nothing was changed. " +
-            "Choose another data.cache_dir or make the place writable");
-        Directory.Exists(data.OutputDirectory).Should().BeFalse();
-    }
-
     [PrivilegedFact]
     public void An_immutable_or_read_only_output_dir_is_refused_although_root_ignores_permission_bits()
     {
