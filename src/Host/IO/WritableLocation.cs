@@ -19,6 +19,7 @@ public static class WritableLocation
     public static string? FolderProblem(string path)
     {
         string full = Path.GetFullPath(path);
+        if (NameTooLong(full) is string tooLong) return tooLong;
         if (LinkProblem(full) is string link) return link;
         if (File.Exists(full)) return "is a file, not a folder";
         if (Directory.Exists(full)) return Probe(full);
@@ -40,6 +41,7 @@ public static class WritableLocation
     public static string? FileProblem(string path)
     {
         string full = Path.GetFullPath(path);
+        if (NameTooLong(full) is string tooLong) return tooLong;
         if (Directory.Exists(full)) return "is a folder, not a file";
         if (LinkProblem(full) is string link) return link;
         if (!File.Exists(full)) return FolderProblem(Path.GetDirectoryName(full)!) is string problem ? $"cannot be created: its folder {problem}" : null;
@@ -80,6 +82,16 @@ public static class WritableLocation
         };
 
     // A symbolic link whose target (followed to the end) does not exist, or a loop of links (File.Exists is true for both).
+    /// <summary>The most bytes a name in a path may have on Linux's file systems (NAME_MAX).</summary>
+    public const int MaxNameBytes = 255;
+
+    private static string? NameTooLong(string path)
+    {
+        string? name = path.Split(Path.DirectorySeparatorChar).FirstOrDefault(n => System.Text.Encoding.UTF8.GetByteCount(n) > MaxNameBytes);
+        return name is null ? null
+            : $"has a name of {System.Text.Encoding.UTF8.GetByteCount(name)} bytes ('{name[..16]}...'), more than the {MaxNameBytes} a file system allows";
+    }
+
     private static string? LinkProblem(string path)
     {
         var info = new FileInfo(path);

@@ -18,6 +18,7 @@ public static class ModelExport
     /// <exception cref="Config.Binding.ConfigException">A command-line choice the model cannot satisfy, or an --out that cannot be written (exit code 2).</exception>
     public static IReadOnlyList<string> Run(PipelineDefinition definition, ExportOptions options, Action<string> log)
     {
+        if (string.IsNullOrWhiteSpace(options.OutputDirectory)) throw ExportUsage.Error("--out", "is empty; name the directory to write");
         string output = Path.TrimEndingDirectorySeparator(Path.GetFullPath(options.OutputDirectory));
         if (File.Exists(output) || (Directory.Exists(output) && Directory.EnumerateFileSystemEntries(output).Any()))
             throw ExportUsage.Error("--out", $"'{output}' exists and is not an empty directory; export into a new or empty one");

@@ -73,6 +73,16 @@ public sealed class WritableLocationTests : IDisposable
     }
 
     [Fact]
+    public void A_name_longer_than_255_bytes_is_named_before_anything_is_tried()
+    {
+        string name = string.Concat(Enumerable.Repeat("é", 128));
+
+        WritableLocation.FolderProblem(Path.Combine(Root, name, "run"))
+            .Should().Be("has a name of 256 bytes ('éééééééééééééééé...'), more than the 255 a file system allows");
+        WritableLocation.FolderProblem(Path.Combine(Root, name[..127])).Should().BeNull("254 bytes fit");
+    }
+
+    [Fact]
     public void Probing_an_existing_file_leaves_its_bytes_and_time_alone()
     {
         string file = Path.Combine(Root, "metrics.jsonl");

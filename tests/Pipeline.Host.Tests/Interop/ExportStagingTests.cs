@@ -63,6 +63,14 @@ public sealed class ExportStagingTests : IDisposable
         error.Should().Be($"--out: '{taken}/export' cannot be created: '{taken}' is a file, not a folder; nothing was written\n");
     }
 
+    [Fact]
+    public void An_empty_out_is_refused()
+    {
+        using var pipeline = new TinyPipeline();
+
+        ConsoleCapture.Run("export", pipeline.ConfigPath, "--out", " ").Should().Be((2, "", "--out: is empty; name the directory to write\n"));
+    }
+
     [PrivilegedFact]
     public void A_disk_that_fills_up_during_an_export_leaves_nothing_behind()
     {
