@@ -135,7 +135,7 @@ public sealed class CheckpointStore
             }
             _retry.Execute(() => Directory.Move(temporary, final));
         }
-        catch
+        catch (Exception error)
         {
             try
             {
@@ -145,12 +145,31 @@ public sealed class CheckpointStore
             {
                 // Left for the next start to remove; the failure being reported matters more.
             }
+            if (error is IOException or UnauthorizedAccessException) throw WriteFailed(name, error);
             throw;
         }
         DirectorySync.Flush(Folder);
         PointLatestAt(name);
         Prune(keepLast);
         return final;
+    }
+
+    // A full disk or a folder made read-only mid-run: say which checkpoint failed and which one a resume would use.
+    private IOException WriteFailed(string name, Exception error)
+    {
+        string? latest = null;
+        try
+        {
+            latest = Latest();
+        }
+        catch (InvalidDataException)
+        {
+            // A broken 'latest' is reported by the next start; the write failure is the news here.
+        }
+        string kept = latest is null
+            ? "no earlier checkpoint of this run exists"
+            : $"'latest' still names {latest}, which is complete: free space (or fix the folder) and continue the run with --resume";
+        return new IOException($"cannot write checkpoint {name} in '{Folder}': {WritableLocation.SystemReason(error)}; nothing of it was kept, and {kept}", error);
     }
 
     private void PointLatestAt(string name)

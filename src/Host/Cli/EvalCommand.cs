@@ -35,6 +35,7 @@ public static class EvalCommand
         command.SetAction(parse => CommandErrors.Run(() =>
         {
             var definition = PipelineLoader.Load(parse.GetValue(file)!, parse.GetValue(set) ?? [], parse.GetValue(plugins) ?? []);
+            OutputLocations.CheckEvaluation(definition, RecordFileName);
             var result = CheckpointEvaluation.Run(definition, parse.GetValue(checkpoint) ?? definition.OutputDirectory);
             Print(result, definition);
             string records = Path.Combine(definition.OutputDirectory, RecordFileName);

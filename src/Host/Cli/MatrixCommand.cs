@@ -40,6 +40,7 @@ public static class MatrixCommand
         command.SetAction(parse => CommandErrors.Run(() =>
         {
             var matrix = MatrixFile.Load(parse.GetValue(file)!, parse.GetValue(output));
+            MatrixOutputLocation.Refuse(matrix, fromOption: parse.GetValue(output) is not null);
             var pluginDirectories = parse.GetValue(plugins) ?? [];
             if (parse.GetValue(index) is int cellIndex) return RunOneCell(matrix, cellIndex, pluginDirectories);
             if (parse.GetValue(emit) is string scheduler) return EmitArrayJob(matrix, scheduler, pluginDirectories);
@@ -69,6 +70,7 @@ public static class MatrixCommand
         command.SetAction(parse => CommandErrors.Run(() =>
         {
             string dir = Path.GetFullPath(parse.GetValue(directory)!);
+            MatrixOutputLocation.RefuseCollect(dir);
             var outcome = MatrixOutcome.Finish(dir, null, parse.GetValue(baseline), parse.GetValue(writeBaseline), Console.WriteLine);
             return ExitCode(outcome, null);
         }, Console.Error));

@@ -1,4 +1,6 @@
 using System.CommandLine;
+using Pipeline.Host.Config.Binding;
+using Pipeline.Host.IO;
 using Pipeline.Host.Reporting;
 
 namespace Pipeline.Host.Cli;
@@ -19,8 +21,13 @@ public static class PlotCommand
         {
             string given = parse.GetValue(run)!;
             string metrics = Directory.Exists(given) ? Path.Combine(given, "metrics.jsonl") : given;
+            string folder = parse.GetValue(output) ?? Path.GetDirectoryName(Path.GetFullPath(metrics))!;
+            if (WritableLocation.FolderProblem(folder) is string problem)
+                throw new ConfigException(parse.GetValue(output) is null
+                    ? new ConfigProblem("plot", 0, 0, $"'{Path.GetFullPath(folder)}' (beside the metrics file, where the charts go) {problem}; nothing was drawn. Choose a folder with --out")
+                    : new ConfigProblem("--out", 0, 0, $"'{Path.GetFullPath(folder)}' {problem}; nothing was drawn. Choose another --out"));
             var log = MetricsLog.Read(metrics);
-            var written = MetricsPlotter.Write(log, parse.GetValue(output) ?? Path.GetDirectoryName(Path.GetFullPath(metrics))!);
+            var written = MetricsPlotter.Write(log, folder);
             if (log.SkippedLines > 0) Console.Error.WriteLine($"warning: skipped {log.SkippedLines} lines of '{metrics}' that are not metrics records");
             if (written.Count == 0) Console.WriteLine($"no plots: '{metrics}' has no training, evaluation or schedule values");
             foreach (string path in written) Console.WriteLine(path);

@@ -10,13 +10,19 @@ namespace Pipeline.Host.Interop;
 /// </summary>
 public static class ModelExport
 {
-    /// <summary>Exports and returns the files or directories written.</summary>
-    /// <exception cref="Config.Binding.ConfigException">A command-line choice the model cannot satisfy (exit code 2).</exception>
+    /// <summary>
+    /// Exports and returns the files or directories written. Everything is written into a staging folder beside
+    /// <c>--out</c> (<see cref="ExportStaging"/>) and renamed into place when complete, so <c>--out</c> never holds a
+    /// partial export: a failure removes the staging folder and leaves <c>--out</c> as it was.
+    /// </summary>
+    /// <exception cref="Config.Binding.ConfigException">A command-line choice the model cannot satisfy, or an --out that cannot be written (exit code 2).</exception>
     public static IReadOnlyList<string> Run(PipelineDefinition definition, ExportOptions options, Action<string> log)
     {
-        string output = Path.GetFullPath(options.OutputDirectory);
+        if (string.IsNullOrWhiteSpace(options.OutputDirectory)) throw ExportUsage.Error("--out", "is empty; name the directory to write");
+        string output = Path.TrimEndingDirectorySeparator(Path.GetFullPath(options.OutputDirectory));
         if (File.Exists(output) || (Directory.Exists(output) && Directory.EnumerateFileSystemEntries(output).Any()))
             throw ExportUsage.Error("--out", $"'{output}' exists and is not an empty directory; export into a new or empty one");
+        ExportStaging.RefuseUnwritable(output);
         if (options.Format == ExportFormat.Merged && options.Adapter is not null)
             throw ExportUsage.Error("--adapter", "does not apply to --format merged, which merges every adapter on the decoder");
         IReadOnlyList<string> selected = options.Format == ExportFormat.Merged ? [] : Selected(definition, options);
@@ -32,13 +38,13 @@ public static class ModelExport
         var loaded = ModelWeights.Load(built.Model, checkpoint).RefuseUnexpected();
         log($"checkpoint '{checkpoint}': {loaded.Loaded.Count} trained tensors loaded");
 
-        var written = options.Format switch
+        var written = ExportStaging.Write(output, staging => options.Format switch
         {
-            ExportFormat.Peft => Peft(built, definition, selected[0], options, output),
-            ExportFormat.Adapters => PipelineAdapterExporter.Write(built, definition, selected, output, options.FloatType),
-            _ => MergedLlamaExporter.Write(built, PluginOf(definition), MergedLlamaExporter.PretrainedConfig(definition), output, log,
+            ExportFormat.Peft => Peft(built, definition, selected[0], options, staging),
+            ExportFormat.Adapters => PipelineAdapterExporter.Write(built, definition, selected, staging, options.FloatType),
+            _ => MergedLlamaExporter.Write(built, PluginOf(definition), MergedLlamaExporter.PretrainedConfig(definition), staging, log,
                 options.FloatType, options.MaxShardBytes),
-        };
+        });
         foreach (string path in written) log($"wrote {path}");
         return written;
     }

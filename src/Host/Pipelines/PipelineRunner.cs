@@ -29,6 +29,8 @@ public static class PipelineRunner
         Action<string> log = reporter.Message;
         var clock = Stopwatch.StartNew();
         var config = definition.Config;
+        // Places the run cannot write are refused before anything is read or changed (a folder in the way, read-only).
+        OutputLocations.CheckTraining(definition);
         ResumePoint? resumePoint = CheckpointStartup.Prepare(definition, resume, log);
         if (config.Run.Threads > 0) set_num_threads(config.Run.Threads);
         var resolved = DeviceResolver.Resolve(config.Run.Device);
@@ -41,6 +43,7 @@ public static class PipelineRunner
         using var built = ModelFactory.Build(definition, tokenizer.VocabularySize, device);
         var (report, collator) = DataPreparation.Check(definition, data, built.Model, log);
         using var splits = report.Splits;
+        BatchFit.Check(definition, built, splits, collator, device, Pipeline.Host.IO.AvailableMemory.Read(), log);
 
         string output = definition.OutputDirectory;
         Directory.CreateDirectory(output);

@@ -46,7 +46,8 @@ public sealed class CheckpointStoreTests : IDisposable
 
         var write = () => failing.Write(CheckpointStore.NameFor(20), Files("20"), keepLast: 3);
 
-        write.Should().Throw<IOException>().WithMessage("disk full (injected)");
+        write.Should().Throw<IOException>().Which.Message.Should().Be($"cannot write checkpoint checkpoint-000020 in '{Folder}': disk full (injected); " +
+            "nothing of it was kept, and 'latest' still names checkpoint-000010, which is complete: free space (or fix the folder) and continue the run with --resume");
         Latest().Should().Be("checkpoint-000010");
         Directory.GetFileSystemEntries(Folder).Select(Path.GetFileName).Should().BeEquivalentTo("checkpoint-000010", "latest");
         File.ReadAllText(Path.Combine(CheckpointLocation.Resolve(_folder.Path), "model.safetensors")).Should().Be("weights 10");

@@ -1,3 +1,4 @@
+using Pipeline.Host.Config.Binding;
 using Pipeline.Host.Data;
 using Pipeline.Host.Pipelines;
 
@@ -71,8 +72,9 @@ public sealed class SharedMediaTests
 
         var act = () => PipelineRunner.Train(PipelineLoader.Load(data.ConfigPath, ["data.cache_dir=blocked"]), _ => { });
 
-        act.Should().Throw<IOException>().Which.Message.Should()
-            .StartWith($"cannot create the sample file for split 'pretrain' in '{blocked}' (data.cache_dir): ");
+        act.Should().Throw<ConfigException>().Which.Message.Should().Be(
+            $"--set data.cache_dir: data.cache_dir: '{blocked}' (where the tokenised samples go) is a file, not a folder; nothing was changed. " +
+            "Choose another data.cache_dir or make the place writable");
         Directory.Exists(data.OutputDirectory).Should().BeFalse();
     }
 
