@@ -110,20 +110,7 @@ internal static class ConfigOverride
 
     private static YamlNode ParseValue(string assignment, string text)
     {
-        var stream = new YamlStream();
-        try
-        {
-            stream.Load(new StringReader(text));
-        }
-        catch (YamlException e)
-        {
-            throw Fail(assignment, $"the value is not valid YAML: {e.Message}");
-        }
-        catch (InvalidOperationException)
-        {
-            throw Fail(assignment, "the value is not valid YAML; check for an unclosed '[', '{' or quote");
-        }
-
+        var stream = YamlParsing.Load(text, (_, _, problem) => Fail(assignment, "the value " + problem.Replace("invalid YAML", "is not valid YAML")));
         return stream.Documents.Count switch
         {
             0 => new YamlScalarNode(""),
@@ -132,5 +119,9 @@ internal static class ConfigOverride
         };
     }
 
-    private static ConfigException Fail(string assignment, string text) => new("--set " + assignment, 0, 0, text);
+    /// <summary>A problem with <paramref name="assignment"/>, which is shortened in the message when long.</summary>
+    private static ConfigException Fail(string assignment, string text) =>
+        new("--set " + (assignment.Length > MaxShownLength ? assignment[..(MaxShownLength - 3)] + "..." : assignment), 0, 0, text);
+
+    private const int MaxShownLength = 80;
 }
