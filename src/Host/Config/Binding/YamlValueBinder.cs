@@ -149,7 +149,7 @@ internal sealed class YamlValueBinder(YamlConfigDocument document, IPluginOption
         if (instance is not IValidatableOptions validatable) return;
         var problems = validatable.Validate()
             .Select(error => document.ProblemAt(
-                ValidationKeyLocator.Find(mapping, error.Key) ?? where,
+                ValidationKeyLocator.Locate(document, mapping, error.Key, error.Message) ?? where,
                 YamlNodeText.Prefix(YamlNodeText.RelativePath(keyPath, error.Key)) + error.Message))
             .ToList();
         if (problems.Count > 0) throw new ConfigException(problems);
