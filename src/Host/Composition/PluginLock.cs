@@ -7,7 +7,8 @@ namespace Pipeline.Host.Composition;
 /// <summary>
 /// A plugin lock file (<c>plugins.lock</c>): the SHA-256 of every plugin file the host may load code from, outside its
 /// own built-in plugin folder. With a lock in force the catalog checks every such file before loading anything, and
-/// refuses a file whose hash differs from the pinned one or that the lock does not list.
+/// refuses a file whose hash differs from the pinned one, a file the lock does not list, and a listed file that is
+/// missing; plugin assemblies are then loaded from the very bytes that were hashed.
 /// </summary>
 /// <remarks>
 /// The format is that of <c>sha256sum</c>, so <c>sha256sum -c plugins.lock</c> run in the lock's folder checks it too:
@@ -64,20 +65,35 @@ public sealed partial class PluginLock
 
     /// <summary>
     /// Checks every pinned file of every directory in <paramref name="directories"/> (except the built-in folder) in
-    /// ordinal path order, and throws at the first that is not listed or whose hash differs.
+    /// ordinal path order, and throws at the first that is not listed or whose hash differs; then throws if the lock lists
+    /// a file inside those directories that no longer exists. Returns the bytes that were hashed of every verified
+    /// <c>*.dll</c>, so the host loads exactly those bytes rather than reading the file again.
     /// </summary>
-    /// <exception cref="PluginLockException">A file is not listed, or has changed; the message names it (and both hashes).</exception>
-    public void Verify(IEnumerable<string> directories)
+    /// <exception cref="PluginLockException">
+    /// A file is not listed, has changed (the message names it and both hashes), or is listed but missing.
+    /// </exception>
+    public IReadOnlyDictionary<string, byte[]> Verify(IEnumerable<string> directories)
     {
-        foreach (string file in LockedDirectories(directories).SelectMany(PinnedFiles).Distinct().Order(StringComparer.Ordinal))
+        var locked = LockedDirectories(directories).ToList();
+        var verified = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        var present = new HashSet<string>(StringComparer.Ordinal);
+        foreach (string file in locked.SelectMany(PinnedFiles).Distinct().Order(StringComparer.Ordinal))
         {
             if (!_hashes.TryGetValue(file, out string? expected))
                 throw new PluginLockException($"plugin file '{file}' is not listed in {Path}; refusing to load unpinned plugin files " +
                     $"(run 'pipeline plugins --write-lock {Path}' to pin the files now present)");
-            string actual = Sha256(file);
+            byte[]? assembly = file.EndsWith(".dll", StringComparison.OrdinalIgnoreCase) ? File.ReadAllBytes(file) : null;
+            string actual = assembly is null ? Sha256(file) : Convert.ToHexStringLower(SHA256.HashData(assembly));
             if (actual != expected)
                 throw new PluginLockException($"plugin file '{file}' does not match {Path}: expected sha256 {expected}, actual {actual}");
+            present.Add(file);
+            if (assembly is not null) verified[file] = assembly;
         }
+        foreach (string listed in _hashes.Keys.Order(StringComparer.Ordinal))
+            if (!present.Contains(listed) && locked.Any(directory => IsInside(listed, directory)))
+                throw new PluginLockException($"plugin file '{listed}' is listed in {Path} but does not exist; refusing a plugin set that " +
+                    $"differs from the lock (restore the file, or run 'pipeline plugins --write-lock {Path}' to pin the files now present)");
+        return verified;
     }
 
     /// <summary>
@@ -113,6 +129,9 @@ public sealed partial class PluginLock
         string name = System.IO.Path.GetFileName(file).ToLowerInvariant();
         return name.EndsWith(".dll") || name.EndsWith(".so") || name.Contains(".so.") || name.EndsWith(".dylib") || name.EndsWith(".deps.json");
     }
+
+    private static bool IsInside(string file, string directory) =>
+        file.StartsWith(directory + System.IO.Path.DirectorySeparatorChar, StringComparison.Ordinal);
 
     private static IEnumerable<string> LockedDirectories(IEnumerable<string> directories)
     {
