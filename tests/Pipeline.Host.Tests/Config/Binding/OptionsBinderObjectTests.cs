@@ -86,6 +86,28 @@ public sealed class OptionsBinderObjectTests : IDisposable
     }
 
     [Fact]
+    public void A_key_that_differs_only_by_case_gets_the_known_key_suggested_however_far_it_is()
+    {
+        BindError<TestPipelineOptions>("training:\n  LEARNING_RATE: 0.1\n").Should().Be(
+            "F:2:3: unknown key 'LEARNING_RATE' in training (did you mean 'learning_rate'?); known keys: " +
+            "cls_every, learning_rate, min_learning_rate_ratio, precision, router_gradient, run_name, scheduler, seed, steps");
+    }
+
+    [Fact]
+    public void A_key_with_a_look_alike_unicode_letter_is_unknown_and_the_ascii_key_suggested()
+    {
+        // "n\u0430me": the second letter is the Cyrillic a.
+        BindError<TestPipelineOptions>("n\u0430me: demo\n").Should().Be(
+            "F:1:1: unknown key 'n\u0430me' at the top level (did you mean 'name'?); known keys: adapters, extra, name, seeds, training, weights");
+    }
+
+    [Fact]
+    public void Unicode_values_bind_unchanged()
+    {
+        Bind<TestPipelineOptions>("name: \"\u00e9t\u00e9 \u6f22\u5b57 \U0001F600\"\n").Options.Name.Should().Be("\u00e9t\u00e9 \u6f22\u5b57 \U0001F600");
+    }
+
+    [Fact]
     public void An_unknown_key_created_by_an_override_is_reported_at_the_override()
     {
         BindError<TestPipelineOptions>("name: demo\n", "training.stpes=3").Should().Be(
