@@ -157,6 +157,10 @@ internal sealed class YamlValueBinder(YamlConfigDocument document, IPluginOption
 
     private string KeyText(YamlNode keyNode, string keyPath)
     {
+        // YamlDotNet's representation model keeps a merge key as the plain key "<<"; merging is not supported, so say so
+        // rather than report an unknown key (or, in a dictionary, bind an entry named "<<").
+        if (keyNode is YamlScalarNode { Value: "<<", Style: YamlDotNet.Core.ScalarStyle.Plain or YamlDotNet.Core.ScalarStyle.Any })
+            throw document.ErrorAt(keyNode, $"YAML merge keys ('<<: *anchor') are not supported {YamlNodeText.Within(keyPath)}; write the keys out");
         if (keyNode is YamlScalarNode { Value: not null } scalar && !YamlNodeText.IsNull(scalar) && scalar.Tag.IsEmpty)
             return scalar.Value;
         throw document.ErrorAt(keyNode, $"keys {YamlNodeText.Within(keyPath)} must be names, got {YamlNodeText.Describe(keyNode)}");

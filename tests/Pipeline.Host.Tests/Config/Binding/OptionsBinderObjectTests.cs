@@ -101,6 +101,20 @@ public sealed class OptionsBinderObjectTests : IDisposable
             "F:1:1: unknown key 'n\u0430me' at the top level (did you mean 'name'?); known keys: adapters, extra, name, seeds, training, weights");
     }
 
+    [Theory]
+    [InlineData("training: &t {steps: 3}\nweights:\n  <<: {llm: 1.0}\n", "F:3:3: YAML merge keys ('<<: *anchor') are not supported in weights; write the keys out")]
+    [InlineData("extra: &e {steps: 3}\ntraining:\n  <<: *e\n", "F:3:3: YAML merge keys ('<<: *anchor') are not supported in training; write the keys out")]
+    public void A_merge_key_is_refused_rather_than_read_as_a_key_named_lt_lt(string yaml, string message)
+    {
+        BindError<TestPipelineOptions>(yaml).Should().Be(message);
+    }
+
+    [Fact]
+    public void A_quoted_lt_lt_is_an_ordinary_dictionary_key()
+    {
+        Bind<TestPipelineOptions>("weights: {\"<<\": 2.0}\n").Options.Weights.Should().ContainKey("<<");
+    }
+
     [Fact]
     public void Unicode_values_bind_unchanged()
     {
