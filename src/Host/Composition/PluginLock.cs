@@ -24,6 +24,9 @@ public sealed partial class PluginLock
     /// <summary>The file name looked for next to a pipeline YAML when it names no lock file.</summary>
     public const string DefaultFileName = "plugins.lock";
 
+    /// <summary>The largest lock file read (about 40,000 entries).</summary>
+    private const int MaxBytes = 4 * 1024 * 1024;
+
     private readonly Dictionary<string, string> _hashes;
 
     private PluginLock(string path, Dictionary<string, string> hashes)
@@ -42,13 +45,20 @@ public sealed partial class PluginLock
     private static partial Regex EntryLine();
 
     /// <summary>Reads the lock file at <paramref name="path"/>.</summary>
-    /// <exception cref="PluginLockException">The file does not exist, or a line is not <c>&lt;sha256&gt;  &lt;path&gt;</c>, or lists a path twice.</exception>
+    /// <exception cref="PluginLockException">
+    /// The file does not exist or is larger than 4 MiB, or a line is not <c>&lt;sha256&gt;  &lt;path&gt;</c>, or lists a path twice.
+    /// </exception>
     public static PluginLock Load(string path)
     {
         if (!File.Exists(path)) throw new PluginLockException($"plugin lock file '{path}' does not exist");
         string folder = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!;
         var hashes = new Dictionary<string, string>(StringComparer.Ordinal);
-        string[] lines = File.ReadAllLines(path);
+        // A pipe or device file reports length 0 and is never opened (it would block or never end): it pins nothing.
+        var info = new FileInfo(path);
+        if (info.LinkTarget is not null) info = info.ResolveLinkTarget(returnFinalTarget: true) as FileInfo ?? info;
+        if (info.Length > MaxBytes)
+            throw new PluginLockException($"plugin lock file '{path}' is larger than {MaxBytes / (1024 * 1024)} MiB; a lock lists one short line per plugin file");
+        string[] lines = info.Length == 0 ? [] : File.ReadAllLines(path);
         for (int i = 0; i < lines.Length; i++)
         {
             string line = lines[i].TrimEnd('\r');
@@ -90,7 +100,7 @@ public sealed partial class PluginLock
             if (assembly is not null) verified[file] = assembly;
         }
         foreach (string listed in _hashes.Keys.Order(StringComparer.Ordinal))
-            if (!present.Contains(listed) && locked.Any(directory => IsInside(listed, directory)))
+            if (!present.Contains(listed) && locked.Any(directory => IsInside(listed, directory)) && !File.Exists(listed))
                 throw new PluginLockException($"plugin file '{listed}' is listed in {Path} but does not exist; refusing a plugin set that " +
                     $"differs from the lock (restore the file, or run 'pipeline plugins --write-lock {Path}' to pin the files now present)");
         return verified;

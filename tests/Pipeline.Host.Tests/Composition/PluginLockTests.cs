@@ -149,6 +149,16 @@ public sealed class PluginLockTests : IDisposable
         catalog.Contains("adapter", "lora").Should().BeTrue();
     }
 
+    [Fact]
+    public void A_lock_file_that_is_a_device_is_never_read_and_pins_nothing()
+    {
+        _directory.AddTestPlugins();
+
+        var act = () => PluginCatalog.Load([_directory.Path], PluginLock.Load("/dev/zero"));
+
+        act.Should().Throw<PluginLockException>().Which.Message.Should().StartWith($"plugin file '{_directory.Path}/");
+    }
+
     [Theory]
     [InlineData("not a hash  Foo.dll", "{lock}:2: expected '<sha256>  <relative path>', got 'not a hash  Foo.dll'")]
     [InlineData("0000000000000000000000000000000000000000000000000000000000000000  A.dll\n0000000000000000000000000000000000000000000000000000000000000000  ./A.dll",

@@ -30,9 +30,11 @@ internal static class YamlFileText
     {
         try
         {
-            // A FIFO would block the open and a device file never ends; both report length 0, like an empty file, and
-            // are never opened: an empty file holds nothing anyway.
-            long length = new FileInfo(path).Length;
+            // A FIFO would block the open and a device file never ends; both report length 0 (through a symbolic link
+            // too, once resolved), like an empty file, and are never opened: an empty file holds nothing anyway.
+            var info = new FileInfo(path);
+            if (info.LinkTarget is not null) info = info.ResolveLinkTarget(returnFinalTarget: true) as FileInfo ?? info;
+            long length = info.Length;
             if (length == 0) return [];
             if (length > MaxBytes) throw TooLarge(path);
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
@@ -58,20 +60,17 @@ internal static class YamlFileText
     private static string Utf8(string path, byte[] bytes, int start)
     {
         int line = 1, column = 1;
-        var text = new StringBuilder(bytes.Length);
         for (int i = start; i < bytes.Length;)
         {
-            var status = Rune.DecodeFromUtf8(bytes.AsSpan(i), out Rune rune, out int consumed);
-            if (status != System.Buffers.OperationStatus.Done)
+            if (Rune.DecodeFromUtf8(bytes.AsSpan(i), out Rune rune, out int consumed) != System.Buffers.OperationStatus.Done)
                 throw new ConfigException(path, line, column,
                     $"the file is not UTF-8: byte 0x{bytes[i]:X2} (offset {i}) is not valid UTF-8 here; " +
                     "save the file as UTF-8 (Latin-1 text and UTF-16 without a byte-order mark are not accepted)");
             CheckCharacter(path, rune, line, column);
-            text.Append(rune.ToString());
             (line, column) = rune.Value == '\n' ? (line + 1, 1) : (line, column + 1);
             i += consumed;
         }
-        return text.ToString();
+        return Encoding.UTF8.GetString(bytes, start, bytes.Length - start);
     }
 
     private static string Utf16(string path, byte[] bytes, bool bigEndian)

@@ -144,6 +144,27 @@ public sealed class YamlFileHostileInputTests : IDisposable
     }
 
     [Fact]
+    public void A_symbolic_link_to_a_named_pipe_is_refused_without_waiting_for_a_writer()
+    {
+        string fifo = Path.Combine(_dir.Root, "fifo");
+        using (var mkfifo = Process.Start("mkfifo", [fifo])) mkfifo.WaitForExit();
+        string path = Path.Combine(_dir.Root, "link.yaml");
+        File.CreateSymbolicLink(path, fifo);
+
+        LoadError(path).Should().Be($"{path}: the file is empty (or not a regular file: a pipe or a device); expected a mapping of top-level keys");
+    }
+
+    [Fact]
+    public void A_symbolic_link_loop_is_a_file_that_cannot_be_read()
+    {
+        string a = Path.Combine(_dir.Root, "a.yaml"), b = Path.Combine(_dir.Root, "b.yaml");
+        File.CreateSymbolicLink(a, b);
+        File.CreateSymbolicLink(b, a);
+
+        LoadError(a).Should().StartWith($"{a}: cannot read the config file: ");
+    }
+
+    [Fact]
     public void A_directory_is_not_a_config_file()
     {
         LoadError(_dir.Root).Should().Be($"config file not found: {_dir.Root} is a directory; name a YAML file");
