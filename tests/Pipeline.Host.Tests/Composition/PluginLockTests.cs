@@ -92,6 +92,20 @@ public sealed class PluginLockTests : IDisposable
     }
 
     [Fact]
+    public void A_listed_file_of_a_kind_that_is_not_pinned_is_not_missing_while_it_exists()
+    {
+        _directory.AddTestPlugins();
+        File.WriteAllText(Path.Combine(_directory.Path, "notes.txt"), "listed by hand");
+        PluginLock.Write(LockPath, [_directory.Path]);
+        string relative = Path.GetRelativePath(_lockFolder.Path, _directory.Path);
+        File.AppendAllText(LockPath, $"{PluginLock.Sha256(Path.Combine(_directory.Path, "notes.txt"))}  {relative}/notes.txt\n");
+
+        var catalog = PluginCatalog.Load([_directory.Path], PluginLock.Load(LockPath));
+
+        catalog.Contains("adapter", "test-adapter").Should().BeTrue();
+    }
+
+    [Fact]
     public void Files_listed_for_a_directory_not_searched_are_not_required()
     {
         _directory.AddTestPlugins();

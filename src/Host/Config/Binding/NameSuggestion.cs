@@ -22,6 +22,7 @@ internal static class NameSuggestion
     public static string? Closest(string input, IEnumerable<string> candidates) =>
         candidates.Order(StringComparer.Ordinal).FirstOrDefault(c => string.Equals(c, input, StringComparison.OrdinalIgnoreCase))
         ?? candidates
+            .Where(c => Math.Abs(c.Length - input.Length) <= MaxDistance) // also keeps a huge input from costing a huge table
             .Select(c => (Name: c, Distance: Distance(input, c)))
             .Where(c => c.Distance <= MaxDistance && c.Distance < input.Length)
             .OrderBy(c => c.Distance).ThenBy(c => c.Name, StringComparer.Ordinal)

@@ -173,7 +173,7 @@ internal sealed class YamlValueBinder(YamlConfigDocument document, IPluginOption
 
     private ConfigException UnknownKey(YamlNode keyNode, string key, string keyPath, IReadOnlyList<string> knownKeys) =>
         document.ErrorAt(keyNode,
-            $"unknown key '{key}' {YamlNodeText.Within(keyPath)}{NameSuggestion.DidYouMean(key, knownKeys)}; " +
+            $"unknown key {YamlNodeText.Quote(key)} {YamlNodeText.Within(keyPath)}{NameSuggestion.DidYouMean(key, knownKeys)}; " +
             $"known keys: {ListOrNone(knownKeys)}");
 
     private ConfigException UnknownPlugin(YamlNode pluginNode, string kind, string name, string keyPath)
@@ -181,7 +181,7 @@ internal sealed class YamlValueBinder(YamlConfigDocument document, IPluginOption
         var names = plugins!.Names(kind).Order(StringComparer.Ordinal).ToList();
         string at = keyPath.Length == 0 ? "" : $" at {keyPath}";
         return document.ErrorAt(pluginNode,
-            $"unknown {kind} '{name}'{at}{NameSuggestion.DidYouMean(name, names)}; known {kind}s: {ListOrNone(names)}");
+            $"unknown {kind} {YamlNodeText.Quote(name)}{at}{NameSuggestion.DidYouMean(name, names)}; known {kind}s: {ListOrNone(names)}");
     }
 
     private ConfigException Mismatch(Type type, YamlNode node, string keyPath) =>

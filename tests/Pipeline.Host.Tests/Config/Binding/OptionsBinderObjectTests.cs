@@ -116,6 +116,16 @@ public sealed class OptionsBinderObjectTests : IDisposable
     }
 
     [Fact]
+    public void A_huge_unknown_key_is_shortened_in_the_message()
+    {
+        string key = new('k', 1_000_000);
+
+        // An explicit key ('? KEY'): YAML limits implicit keys to 1024 characters.
+        BindError<TestPipelineOptions>($"? {key}\n: 1\n").Should().Be(
+            $"F:1:3: unknown key '{new string('k', 57)}...' at the top level; known keys: adapters, extra, name, seeds, training, weights");
+    }
+
+    [Fact]
     public void Unicode_values_bind_unchanged()
     {
         Bind<TestPipelineOptions>("name: \"\u00e9t\u00e9 \u6f22\u5b57 \U0001F600\"\n").Options.Name.Should().Be("\u00e9t\u00e9 \u6f22\u5b57 \U0001F600");
