@@ -68,7 +68,7 @@ internal static class YamlParsing
         var scanner = new Scanner(new StringReader(text), skipComments: true);
         int flowLevel = 0;
         long lastLine = 0;
-        while (scanner.MoveNext())
+        while (MoveNext(scanner))
         {
             Token token = scanner.Current!;
             if (token is YamlDotNet.Core.Tokens.StreamStart or YamlDotNet.Core.Tokens.StreamEnd) continue;
@@ -108,6 +108,19 @@ internal static class YamlParsing
         for (int i = 0; i < lines.Length; i++)
             if (lines[i].IndexOf('\t') is var tab and >= 0) return (i + 1, tab + 1);
         return null;
+    }
+
+    /// <summary>The next token; the text has parsed already, so a scanner failure here only ends the check.</summary>
+    private static bool MoveNext(Scanner scanner)
+    {
+        try
+        {
+            return scanner.MoveNext();
+        }
+        catch (YamlException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Refuses a document whose aliases expand it beyond <see cref="MaxExpandedNodes"/>, at the innermost node that crosses the limit.</summary>
