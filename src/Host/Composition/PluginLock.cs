@@ -65,7 +65,7 @@ public sealed partial class PluginLock
             if (line.Trim().Length == 0 || line.TrimStart().StartsWith('#')) continue;
             Match entry = EntryLine().Match(line);
             if (!entry.Success)
-                throw new PluginLockException($"{path}:{i + 1}: expected '<sha256>  <relative path>', got '{line}'");
+                throw new PluginLockException($"{path}:{i + 1}: expected '<sha256>  <relative path>', got '{Shown(line)}'");
             string file = System.IO.Path.GetFullPath(System.IO.Path.Combine(folder, entry.Groups[2].Value.Replace('\\', '/')));
             if (!hashes.TryAdd(file, entry.Groups[1].Value.ToLowerInvariant()))
                 throw new PluginLockException($"{path}:{i + 1}: '{entry.Groups[2].Value}' is listed twice");
@@ -138,6 +138,13 @@ public sealed partial class PluginLock
     {
         string name = System.IO.Path.GetFileName(file).ToLowerInvariant();
         return name.EndsWith(".dll") || name.EndsWith(".so") || name.Contains(".so.") || name.EndsWith(".dylib") || name.EndsWith(".deps.json");
+    }
+
+    /// <summary>A line as echoed in a message: control characters as '?', at most 100 characters.</summary>
+    private static string Shown(string line)
+    {
+        string printable = new(line.Select(c => char.IsControl(c) ? '?' : c).ToArray());
+        return printable.Length > 100 ? printable[..97] + "..." : printable;
     }
 
     private static bool IsInside(string file, string directory) =>

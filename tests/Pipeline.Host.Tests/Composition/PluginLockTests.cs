@@ -173,6 +173,16 @@ public sealed class PluginLockTests : IDisposable
         act.Should().Throw<PluginLockException>().Which.Message.Should().StartWith($"plugin file '{_directory.Path}/");
     }
 
+    [Fact]
+    public void A_malformed_line_is_echoed_without_control_characters()
+    {
+        File.WriteAllText(LockPath, "# comment\n\u001b[31mred\u0007\n");
+
+        var act = () => PluginLock.Load(LockPath);
+
+        act.Should().Throw<PluginLockException>().Which.Message.Should().Be($"{LockPath}:2: expected '<sha256>  <relative path>', got '?[31mred?'");
+    }
+
     [Theory]
     [InlineData("not a hash  Foo.dll", "{lock}:2: expected '<sha256>  <relative path>', got 'not a hash  Foo.dll'")]
     [InlineData("0000000000000000000000000000000000000000000000000000000000000000  A.dll\n0000000000000000000000000000000000000000000000000000000000000000  ./A.dll",

@@ -100,6 +100,8 @@ internal static class ConfigOverride
 
     private static int IndexOf(Func<string, ConfigException> fail, string segment, string walked, YamlSequenceNode sequence)
     {
+        if (segment.All(char.IsAsciiDigit) && !int.TryParse(segment, NumberStyles.None, CultureInfo.InvariantCulture, out _))
+            throw fail($"index {segment} is out of range ({walked} has {YamlNodeText.Items(sequence.Children.Count)})");
         if (!int.TryParse(segment, NumberStyles.None, CultureInfo.InvariantCulture, out int index))
             throw fail($"'{segment}' is not an index, but {walked} is a sequence; use a number such as {walked}.0");
         if (index >= sequence.Children.Count)

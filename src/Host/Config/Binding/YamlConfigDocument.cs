@@ -40,6 +40,7 @@ public sealed class YamlConfigDocument
     /// </exception>
     public static YamlConfigDocument Load(string path, IEnumerable<string>? overrides = null)
     {
+        if (string.IsNullOrWhiteSpace(path)) throw new ConfigException("", 0, 0, "no config file given: the file name is empty");
         if (Directory.Exists(path)) throw new ConfigException("", 0, 0, $"config file not found: {path} is a directory; name a YAML file");
         if (!File.Exists(path)) throw new ConfigException("", 0, 0, $"config file not found: {path}");
         string text = YamlFileText.Read(path);

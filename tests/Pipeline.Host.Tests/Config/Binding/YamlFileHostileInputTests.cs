@@ -165,6 +165,12 @@ public sealed class YamlFileHostileInputTests : IDisposable
     }
 
     [Fact]
+    public void An_empty_file_name_is_no_config_file()
+    {
+        LoadError("").Should().Be("no config file given: the file name is empty");
+    }
+
+    [Fact]
     public void A_directory_is_not_a_config_file()
     {
         LoadError(_dir.Root).Should().Be($"config file not found: {_dir.Root} is a directory; name a YAML file");
