@@ -59,6 +59,17 @@ public sealed class YamlFileHostileInputTests : IDisposable
         ((YamlScalarNode)document.Root["note"]).Value.Should().Be("line\n\tindented\n");
     }
 
+    [Theory]
+    [InlineData("run: {seed: 1, seed: 2}\n", 1, 16)]
+    [InlineData("run:\n  seed: 1\n  \"seed\": 2\n", 3, 3)]
+    [InlineData("run:\n  seed: 1\n  ? seed\n  : 2\n", 3, 5)]
+    public void A_key_given_twice_however_it_is_written_is_reported_at_the_second(string yaml, int line, int column)
+    {
+        string path = _dir.Write(yaml);
+
+        LoadError(path).Should().Be($"{path}:{line}:{column}: invalid YAML: Duplicate key seed");
+    }
+
     [Fact]
     public void Latin_1_text_is_refused_at_the_first_bad_byte()
     {
