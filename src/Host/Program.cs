@@ -1,3 +1,3 @@
 using Pipeline.Host.Cli;
 
-return PipelineCommandLine.Create().Parse(args).Invoke();
+return PipelineCommandLine.Run(args);

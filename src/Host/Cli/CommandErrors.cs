@@ -10,6 +10,12 @@ public static class CommandErrors
     /// <summary>Exit code for a configuration error (bad YAML, unknown key or plugin, bad value, plugin files the lock refuses).</summary>
     public const int ConfigurationError = 2;
 
+    /// <summary>
+    /// Exit code for a command line that does not parse (unknown option, missing argument, bad value): the same code as a
+    /// configuration error, since in both cases the run is refused before anything starts.
+    /// </summary>
+    public const int UsageError = 2;
+
     /// <summary>Exit code of <c>pipeline matrix</c> when the results fail the comparison with a baseline (a regression, or a cell missing on either side).</summary>
     public const int BaselineFailed = 3;
 

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Pipeline.Host.Composition;
 using Pipeline.Host.Matrix;
 using YamlDotNet.RepresentationModel;
 
@@ -42,6 +43,7 @@ public static class MatrixCommand
             var matrix = MatrixFile.Load(parse.GetValue(file)!, parse.GetValue(output));
             MatrixOutputLocation.Refuse(matrix, fromOption: parse.GetValue(output) is not null);
             var pluginDirectories = parse.GetValue(plugins) ?? [];
+            foreach (string directory in pluginDirectories) PluginSearchPath.CommandLineDirectory(directory);
             if (parse.GetValue(index) is int cellIndex) return RunOneCell(matrix, cellIndex, pluginDirectories);
             if (parse.GetValue(emit) is string scheduler) return EmitArrayJob(matrix, scheduler, pluginDirectories);
 

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Invocation;
 
 namespace Pipeline.Host.Cli;
 
@@ -17,4 +18,17 @@ public static class PipelineCommandLine
             PlotCommand.Create(),
             MatrixCommand.Create(),
         };
+
+    /// <summary>
+    /// Parses <paramref name="args"/> and runs the command. A command line that does not parse (an unknown option or
+    /// command, a missing argument, a value of the wrong type such as <c>--jobs x</c>) prints System.CommandLine's
+    /// messages on standard error and the command's help on standard output, and exits with
+    /// <see cref="CommandErrors.UsageError"/>; otherwise the command's own exit code is returned.
+    /// </summary>
+    public static int Run(string[] args)
+    {
+        ParseResult parse = Create().Parse(args);
+        int exitCode = parse.Invoke();
+        return parse.Action is ParseErrorAction ? CommandErrors.UsageError : exitCode;
+    }
 }

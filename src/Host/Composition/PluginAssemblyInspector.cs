@@ -24,6 +24,13 @@ internal static class PluginAssemblyInspector
     public static Identity Read(string path)
     {
         using var stream = File.OpenRead(path);
+        return Read(stream);
+    }
+
+    /// <summary>Reads the identity of the assembly held in <paramref name="stream"/> (for example the bytes a plugin lock verified).</summary>
+    /// <exception cref="BadImageFormatException">The bytes are not a .NET assembly.</exception>
+    public static Identity Read(Stream stream)
+    {
         using var reader = new PEReader(stream);
         if (!reader.HasMetadata) throw new BadImageFormatException("the file has no .NET metadata");
         MetadataReader metadata = reader.GetMetadataReader();

@@ -40,14 +40,21 @@ internal static partial class PluginAssemblyLoader
     /// host-owned copies (contracts, TorchSharp, System.Composition, the host) and assemblies that do not
     /// reference the contracts are skipped silently: they are dependencies, not plugins.
     /// </summary>
-    public static Result Load(string path)
+    /// <param name="path">The full path of the file.</param>
+    /// <param name="verified">
+    /// When a plugin lock is in force, the bytes it hashed of every pinned assembly (full paths): the file and its
+    /// private dependencies are read from these, never from disk (see <see cref="PluginLoadContext"/>).
+    /// </param>
+    public static Result Load(string path, IReadOnlyDictionary<string, byte[]>? verified = null)
     {
         var problems = new List<PluginLoadProblem>();
         var exports = new List<Export>();
         PluginAssemblyInspector.Identity identity;
         try
         {
-            identity = PluginAssemblyInspector.Read(path);
+            identity = verified is null
+                ? PluginAssemblyInspector.Read(path)
+                : PluginAssemblyInspector.Read(new MemoryStream(verified[path], writable: false));
         }
         catch (BadImageFormatException e)
         {
@@ -63,7 +70,7 @@ internal static partial class PluginAssemblyLoader
         CompositionHost container;
         try
         {
-            Assembly assembly = new PluginLoadContext(path).LoadPlugin();
+            Assembly assembly = new PluginLoadContext(path, verified).LoadPlugin();
             container = new ContainerConfiguration()
                 .WithDefaultConventions(new PluginExportAttributeProvider())
                 .WithAssembly(assembly)

@@ -47,16 +47,18 @@ public sealed class PluginCatalog
     /// <param name="directories">The plugin directories, in search order.</param>
     /// <param name="pluginLock">
     /// When given, every pinned file of every directory but the built-in one is checked against it before anything
-    /// is loaded (<see cref="PluginLock.Verify"/>).
+    /// is loaded (<see cref="PluginLock.Verify"/>), and the assemblies of those directories are loaded from the bytes that
+    /// were hashed, never read from disk again.
     /// </param>
     /// <exception cref="DirectoryNotFoundException">A directory does not exist; the message names it.</exception>
-    /// <exception cref="PluginLockException">The lock refuses a file: it changed or is not listed.</exception>
+    /// <exception cref="PluginLockException">The lock refuses a file: it changed, is not listed, or is listed but missing.</exception>
     public static PluginCatalog Load(IEnumerable<string> directories, PluginLock? pluginLock = null)
     {
         var fullPaths = directories.Select(Path.GetFullPath).Distinct(StringComparer.Ordinal).ToList();
         foreach (string directory in fullPaths)
             if (!Directory.Exists(directory)) throw new DirectoryNotFoundException($"plugin directory '{directory}' does not exist");
-        pluginLock?.Verify(fullPaths);
+        IReadOnlyDictionary<string, byte[]>? verified = pluginLock?.Verify(fullPaths);
+        string builtIn = Path.TrimEndingDirectorySeparator(Path.GetFullPath(PluginSearchPath.BuiltInDirectory));
 
         var plugins = new List<PluginDescriptor>();
         var problems = new List<PluginLoadProblem>();
@@ -64,9 +66,12 @@ public sealed class PluginCatalog
         var owners = new Dictionary<(string Kind, string Name), string>();
         foreach (string directory in fullPaths)
         {
+            bool isLocked = verified is not null && Path.TrimEndingDirectorySeparator(directory) != builtIn;
             foreach (string path in Directory.GetFiles(directory, "*.dll").Order(StringComparer.Ordinal))
             {
-                PluginAssemblyLoader.Result result = PluginAssemblyLoader.Load(path);
+                if (isLocked && !verified!.ContainsKey(path))
+                    throw new PluginLockException($"plugin file '{path}' appeared after {pluginLock!.Path} was checked; refusing to load it");
+                PluginAssemblyLoader.Result result = PluginAssemblyLoader.Load(path, isLocked ? verified : null);
                 if (result.IsPluginAssembly) assemblyPaths.Add(path);
                 problems.AddRange(result.Problems);
                 foreach (var (metadata, factory) in result.Exports)

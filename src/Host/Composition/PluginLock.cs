@@ -7,7 +7,8 @@ namespace Pipeline.Host.Composition;
 /// <summary>
 /// A plugin lock file (<c>plugins.lock</c>): the SHA-256 of every plugin file the host may load code from, outside its
 /// own built-in plugin folder. With a lock in force the catalog checks every such file before loading anything, and
-/// refuses a file whose hash differs from the pinned one or that the lock does not list.
+/// refuses a file whose hash differs from the pinned one, a file the lock does not list, and a listed file that is
+/// missing; plugin assemblies are then loaded from the very bytes that were hashed.
 /// </summary>
 /// <remarks>
 /// The format is that of <c>sha256sum</c>, so <c>sha256sum -c plugins.lock</c> run in the lock's folder checks it too:
@@ -22,6 +23,9 @@ public sealed partial class PluginLock
 {
     /// <summary>The file name looked for next to a pipeline YAML when it names no lock file.</summary>
     public const string DefaultFileName = "plugins.lock";
+
+    /// <summary>The largest lock file read (about 40,000 entries).</summary>
+    private const int MaxBytes = 4 * 1024 * 1024;
 
     private readonly Dictionary<string, string> _hashes;
 
@@ -41,20 +45,27 @@ public sealed partial class PluginLock
     private static partial Regex EntryLine();
 
     /// <summary>Reads the lock file at <paramref name="path"/>.</summary>
-    /// <exception cref="PluginLockException">The file does not exist, or a line is not <c>&lt;sha256&gt;  &lt;path&gt;</c>, or lists a path twice.</exception>
+    /// <exception cref="PluginLockException">
+    /// The file does not exist or is larger than 4 MiB, or a line is not <c>&lt;sha256&gt;  &lt;path&gt;</c>, or lists a path twice.
+    /// </exception>
     public static PluginLock Load(string path)
     {
         if (!File.Exists(path)) throw new PluginLockException($"plugin lock file '{path}' does not exist");
         string folder = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!;
         var hashes = new Dictionary<string, string>(StringComparer.Ordinal);
-        string[] lines = File.ReadAllLines(path);
+        // A pipe or device file reports length 0 and is never opened (it would block or never end): it pins nothing.
+        var info = new FileInfo(path);
+        if (info.LinkTarget is not null) info = info.ResolveLinkTarget(returnFinalTarget: true) as FileInfo ?? info;
+        if (info.Length > MaxBytes)
+            throw new PluginLockException($"plugin lock file '{path}' is larger than {MaxBytes / (1024 * 1024)} MiB; a lock lists one short line per plugin file");
+        string[] lines = info.Length == 0 ? [] : File.ReadAllLines(path);
         for (int i = 0; i < lines.Length; i++)
         {
             string line = lines[i].TrimEnd('\r');
             if (line.Trim().Length == 0 || line.TrimStart().StartsWith('#')) continue;
             Match entry = EntryLine().Match(line);
             if (!entry.Success)
-                throw new PluginLockException($"{path}:{i + 1}: expected '<sha256>  <relative path>', got '{line}'");
+                throw new PluginLockException($"{path}:{i + 1}: expected '<sha256>  <relative path>', got '{Shown(line)}'");
             string file = System.IO.Path.GetFullPath(System.IO.Path.Combine(folder, entry.Groups[2].Value.Replace('\\', '/')));
             if (!hashes.TryAdd(file, entry.Groups[1].Value.ToLowerInvariant()))
                 throw new PluginLockException($"{path}:{i + 1}: '{entry.Groups[2].Value}' is listed twice");
@@ -64,20 +75,35 @@ public sealed partial class PluginLock
 
     /// <summary>
     /// Checks every pinned file of every directory in <paramref name="directories"/> (except the built-in folder) in
-    /// ordinal path order, and throws at the first that is not listed or whose hash differs.
+    /// ordinal path order, and throws at the first that is not listed or whose hash differs; then throws if the lock lists
+    /// a file inside those directories that no longer exists. Returns the bytes that were hashed of every verified
+    /// <c>*.dll</c>, so the host loads exactly those bytes rather than reading the file again.
     /// </summary>
-    /// <exception cref="PluginLockException">A file is not listed, or has changed; the message names it (and both hashes).</exception>
-    public void Verify(IEnumerable<string> directories)
+    /// <exception cref="PluginLockException">
+    /// A file is not listed, has changed (the message names it and both hashes), or is listed but missing.
+    /// </exception>
+    public IReadOnlyDictionary<string, byte[]> Verify(IEnumerable<string> directories)
     {
-        foreach (string file in LockedDirectories(directories).SelectMany(PinnedFiles).Distinct().Order(StringComparer.Ordinal))
+        var locked = LockedDirectories(directories).ToList();
+        var verified = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        var present = new HashSet<string>(StringComparer.Ordinal);
+        foreach (string file in locked.SelectMany(PinnedFiles).Distinct().Order(StringComparer.Ordinal))
         {
             if (!_hashes.TryGetValue(file, out string? expected))
                 throw new PluginLockException($"plugin file '{file}' is not listed in {Path}; refusing to load unpinned plugin files " +
                     $"(run 'pipeline plugins --write-lock {Path}' to pin the files now present)");
-            string actual = Sha256(file);
+            byte[]? assembly = file.EndsWith(".dll", StringComparison.OrdinalIgnoreCase) ? File.ReadAllBytes(file) : null;
+            string actual = assembly is null ? Sha256(file) : Convert.ToHexStringLower(SHA256.HashData(assembly));
             if (actual != expected)
                 throw new PluginLockException($"plugin file '{file}' does not match {Path}: expected sha256 {expected}, actual {actual}");
+            present.Add(file);
+            if (assembly is not null) verified[file] = assembly;
         }
+        foreach (string listed in _hashes.Keys.Order(StringComparer.Ordinal))
+            if (!present.Contains(listed) && locked.Any(directory => IsInside(listed, directory)) && !File.Exists(listed))
+                throw new PluginLockException($"plugin file '{listed}' is listed in {Path} but does not exist; refusing a plugin set that " +
+                    $"differs from the lock (restore the file, or run 'pipeline plugins --write-lock {Path}' to pin the files now present)");
+        return verified;
     }
 
     /// <summary>
@@ -113,6 +139,16 @@ public sealed partial class PluginLock
         string name = System.IO.Path.GetFileName(file).ToLowerInvariant();
         return name.EndsWith(".dll") || name.EndsWith(".so") || name.Contains(".so.") || name.EndsWith(".dylib") || name.EndsWith(".deps.json");
     }
+
+    /// <summary>A line as echoed in a message: control characters as '?', at most 100 characters.</summary>
+    private static string Shown(string line)
+    {
+        string printable = new(line.Select(c => char.IsControl(c) ? '?' : c).ToArray());
+        return printable.Length > 100 ? printable[..97] + "..." : printable;
+    }
+
+    private static bool IsInside(string file, string directory) =>
+        file.StartsWith(directory + System.IO.Path.DirectorySeparatorChar, StringComparison.Ordinal);
 
     private static IEnumerable<string> LockedDirectories(IEnumerable<string> directories)
     {

@@ -1,3 +1,5 @@
+using Pipeline.Host.Config.Binding;
+
 namespace Pipeline.Host.Composition;
 
 /// <summary>
@@ -18,7 +20,7 @@ public static class PluginSearchPath
     /// when they exist (they are optional), then every directory in <paramref name="explicitDirectories"/>
     /// (relative paths are taken from the working directory). Duplicates are listed once, at their first place.
     /// </summary>
-    /// <exception cref="DirectoryNotFoundException">An explicitly given directory does not exist; the message names it.</exception>
+    /// <exception cref="ConfigException">An explicitly given directory does not exist or is a file (see <see cref="CommandLineDirectory"/>).</exception>
     public static IReadOnlyList<string> Resolve(IEnumerable<string> explicitDirectories)
     {
         var directories = new List<string>();
@@ -29,10 +31,35 @@ public static class PluginSearchPath
         }
         foreach (string given in explicitDirectories)
         {
-            string full = Path.GetFullPath(given);
-            if (!Directory.Exists(full)) throw new DirectoryNotFoundException($"plugin directory '{given}' does not exist");
+            string full = CommandLineDirectory(given);
             if (!directories.Contains(full)) directories.Add(full);
         }
         return directories;
     }
+
+    /// <summary>
+    /// The full path of a directory given with <c>--plugins</c> (relative to the working directory); every command
+    /// checks it here, so a bad one is the same configuration error (exit code 2) everywhere.
+    /// </summary>
+    /// <exception cref="ConfigException">
+    /// The directory is empty text, does not exist or is a file: <c>--plugins: plugin directory 'DIR' does not exist</c>.
+    /// </exception>
+    public static string CommandLineDirectory(string given)
+    {
+        if (string.IsNullOrWhiteSpace(given)) throw Problem("a plugin directory is empty; name a directory");
+        string full;
+        try
+        {
+            full = Path.GetFullPath(given);
+        }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
+        {
+            throw Problem($"plugin directory '{given}' is not a valid path ({e.Message})");
+        }
+        if (File.Exists(full)) throw Problem($"plugin directory '{given}' is a file, not a directory");
+        if (!Directory.Exists(full)) throw Problem($"plugin directory '{given}' does not exist");
+        return full;
+    }
+
+    private static ConfigException Problem(string text) => new(new ConfigProblem("--plugins", 0, 0, text));
 }

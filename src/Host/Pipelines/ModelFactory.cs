@@ -79,7 +79,7 @@ public static class ModelFactory
             }
             catch (PluginFailureException failure) when (failure.InnerException is AdapterTargetException target)
             {
-                throw adapter.Node.ErrorAt(target.Message);
+                throw adapter.Node.ErrorAtQuotedValue(target.Message);
             }
             foreach (var (name, _) in model.named_parameters().Where(p => !before.Contains(p.name))) adapterOwners[name] = adapter.InstanceName;
         }

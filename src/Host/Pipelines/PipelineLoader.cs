@@ -78,12 +78,7 @@ public static class PipelineLoader
                 directories.Add(full);
             }
         }
-        foreach (string directory in fromCommandLine)
-        {
-            string full = Path.GetFullPath(directory);
-            if (!Directory.Exists(full)) throw new ConfigException(new ConfigProblem("--plugins", 0, 0, $"plugin directory '{directory}' does not exist"));
-            directories.Add(full);
-        }
+        foreach (string directory in fromCommandLine) directories.Add(PluginSearchPath.CommandLineDirectory(directory));
         return directories;
     }
 

@@ -43,6 +43,34 @@ public sealed class CommandLineTests
         error.Trim().Should().Be("--set model.llm.heads: model.llm.heads: must divide hidden_size (32), got 3");
     }
 
+    [Theory]
+    [InlineData("model.adapters.0.options.rank=0", "--set model.adapters.0.options.rank: model.adapters[0].options.rank: must be at least 1, got 0")]
+    [InlineData("model.llm.hidden_size=30", "--set model.llm.hidden_size: model.llm.heads: hidden_size / heads must be even for rotary embeddings, got 15")]
+    [InlineData("model.encoders.vision.options.patch_size=5",
+        "--set model.encoders.vision.options.patch_size: model.encoders.vision.options.image_size: must be divisible by patch_size (5), got 16")]
+    [InlineData("model.adapters.0.options.targets.llm=[q_proj, nope]",
+        "--set model.adapters.0.options.targets.llm: adapter 'lora': target pattern 'nope' matches nothing in component 'llm'")]
+    public void A_failure_an_override_causes_is_reported_at_the_override(string assignment, string message)
+    {
+        using var pipeline = new TinyPipeline();
+
+        var (exitCode, _, error) = ConsoleCapture.Run("validate", pipeline.ConfigPath, "--no-data", "--set", assignment);
+
+        exitCode.Should().Be(CommandErrors.ConfigurationError);
+        error.Trim().Should().Be(message);
+    }
+
+    [Fact]
+    public void A_target_pattern_that_matches_nothing_is_reported_at_the_pattern()
+    {
+        using var pipeline = new TinyPipeline(TinyPipeline.Yaml.Replace("llm: [q_proj, v_proj]", "llm: [q_proj, nope]"));
+
+        var (exitCode, _, error) = ConsoleCapture.Run("validate", pipeline.ConfigPath, "--no-data");
+
+        exitCode.Should().Be(CommandErrors.ConfigurationError);
+        error.Trim().Should().Be($"{pipeline.ConfigPath}:22:25: adapter 'lora': target pattern 'nope' matches nothing in component 'llm'");
+    }
+
     [Fact]
     public void Plugins_lists_the_built_in_plugins_with_their_assemblies()
     {

@@ -14,7 +14,7 @@ public static class ConsoleCapture
         Console.SetError(error);
         try
         {
-            int exitCode = PipelineCommandLine.Create().Parse(args).Invoke();
+            int exitCode = PipelineCommandLine.Run(args);
             return (exitCode, output.ToString(), error.ToString());
         }
         finally

@@ -1,3 +1,4 @@
+using Pipeline.Host.Config.Binding;
 using Pipeline.Host.Composition;
 
 namespace Pipeline.Host.Tests.Composition;
@@ -38,7 +39,7 @@ public sealed class PluginSearchPathTests : IDisposable
 
             PluginSearchPath.Resolve([]).Should().Equal(Path.GetFullPath(PluginSearchPath.BuiltInDirectory));
             var resolve = () => PluginSearchPath.Resolve(["no-such-plugins"]);
-            resolve.Should().Throw<DirectoryNotFoundException>().WithMessage("plugin directory 'no-such-plugins' does not exist");
+            resolve.Should().Throw<ConfigException>().WithMessage("--plugins: plugin directory 'no-such-plugins' does not exist");
         }
         finally
         {

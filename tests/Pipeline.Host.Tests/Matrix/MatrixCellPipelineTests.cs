@@ -68,6 +68,27 @@ public sealed class MatrixCellPipelineTests
     }
 
     [Fact]
+    public void A_failure_of_a_file_value_caused_by_a_cell_value_points_at_the_cell_value_in_the_matrix_file()
+    {
+        using var matrix = new TinyMatrix(TinyMatrix.ShortStages + """
+
+            axes:
+              hidden:
+                key: model.llm.hidden_size
+                values: [32, 30]
+            """);
+        var definition = MatrixFile.Load(matrix.MatrixPath);
+        string[] lines = File.ReadAllLines(matrix.MatrixPath);
+        int line = Array.FindIndex(lines, l => l.Contains("values: [32, 30]")) + 1;
+        int column = lines[line - 1].IndexOf("30]", StringComparison.Ordinal) + 1;
+
+        var validate = () => MatrixValidator.Validate(definition);
+
+        validate.Should().Throw<ConfigException>().Which.Problems.Should().Equal(new ConfigProblem(matrix.MatrixPath, line, column,
+            "cell hidden=30: model.llm.heads: hidden_size / heads must be even for rotary embeddings, got 15"));
+    }
+
+    [Fact]
     public void A_key_path_that_cannot_be_walked_points_at_the_axis_key()
     {
         using var matrix = new TinyMatrix("""

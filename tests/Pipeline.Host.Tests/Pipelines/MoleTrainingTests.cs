@@ -53,7 +53,7 @@ public sealed class MoleTrainingTests
     }
 
     [Fact]
-    public void An_expert_target_that_matches_nothing_is_a_configuration_error_at_the_adapter()
+    public void An_expert_target_that_matches_nothing_is_a_configuration_error_at_the_pattern()
     {
         using var pipeline = new TinyPipeline(Yaml.Replace("experts: 3", "experts: 3\n        expert_targets: { llm: [ffn] }"));
         var definition = PipelineLoader.Load(pipeline.ConfigPath);
@@ -61,7 +61,7 @@ public sealed class MoleTrainingTests
         var act = () => ModelFactory.Build(definition, 100, META);
 
         act.Should().Throw<ConfigException>().Which.Message.Replace(pipeline.ConfigPath, "pipeline.yaml")
-            .Should().Be("pipeline.yaml:18:9: adapter 'mole': target pattern 'ffn' matches nothing in component 'llm'");
+            .Should().Be("pipeline.yaml:19:33: adapter 'mole': target pattern 'ffn' matches nothing in component 'llm'");
     }
 
     [Fact]

@@ -93,7 +93,7 @@ public sealed class PipelineLoaderTests
     }
 
     [Fact]
-    public void A_lora_target_that_matches_nothing_in_its_component_is_reported_at_the_adapter()
+    public void A_lora_target_that_matches_nothing_in_its_component_is_reported_at_the_pattern()
     {
         string yaml = TinyPipeline.Yaml.Replace("llm: [q_proj, v_proj]", "llm: [fc1]");
         using var pipeline = new TinyPipeline(yaml);
@@ -102,6 +102,6 @@ public sealed class PipelineLoaderTests
         var act = () => ModelFactory.Build(definition, 100, TorchSharp.torch.META);
 
         act.Should().Throw<ConfigException>().Which.Message.Replace(pipeline.ConfigPath, "pipeline.yaml").Should().Be(
-            "pipeline.yaml:18:9: adapter 'lora': target pattern 'fc1' matches nothing in component 'llm' (it matches in 'vision', 'audio': scope it there)");
+            "pipeline.yaml:22:17: adapter 'lora': target pattern 'fc1' matches nothing in component 'llm' (it matches in 'vision', 'audio': scope it there)");
     }
 }

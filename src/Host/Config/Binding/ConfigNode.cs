@@ -42,6 +42,22 @@ public sealed class ConfigNode
     /// <summary>A problem located at the node, or at its container when it is absent.</summary>
     public ConfigProblem ProblemAt(string text) => Document.ProblemAt(Node ?? Container, text);
 
+    /// <summary>
+    /// An exception for <paramref name="text"/> located at the first scalar value under the node that the text quotes
+    /// (<c>target pattern 'nope' matches nothing</c> points at <c>nope</c>, wherever it came from: the file, a
+    /// <c>--set</c> override or a matrix cell), else at the node as <see cref="ErrorAt"/> does.
+    /// </summary>
+    public ConfigException ErrorAtQuotedValue(string text)
+    {
+        YamlNode? quoted = Node is null ? null : YamlNodeWalk.Distinct(Node)
+            .Where(n => n is YamlScalarNode { Value: { Length: > 0 } value } && !IsMappingKey(n) && text.Contains($"'{value}'", StringComparison.Ordinal))
+            .FirstOrDefault();
+        return quoted is null ? ErrorAt(text) : Document.ErrorAt(quoted, text);
+    }
+
+    private bool IsMappingKey(YamlNode node) =>
+        Node is not null && YamlNodeWalk.Distinct(Node).OfType<YamlMappingNode>().Any(m => m.Children.Keys.Any(key => ReferenceEquals(key, node)));
+
     /// <summary>An exception for one problem located at the node, or at its container when it is absent.</summary>
     public ConfigException ErrorAt(string text) => new(ProblemAt(text));
 }

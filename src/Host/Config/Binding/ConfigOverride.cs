@@ -100,6 +100,8 @@ internal static class ConfigOverride
 
     private static int IndexOf(Func<string, ConfigException> fail, string segment, string walked, YamlSequenceNode sequence)
     {
+        if (segment.All(char.IsAsciiDigit) && !int.TryParse(segment, NumberStyles.None, CultureInfo.InvariantCulture, out _))
+            throw fail($"index {segment} is out of range ({walked} has {YamlNodeText.Items(sequence.Children.Count)})");
         if (!int.TryParse(segment, NumberStyles.None, CultureInfo.InvariantCulture, out int index))
             throw fail($"'{segment}' is not an index, but {walked} is a sequence; use a number such as {walked}.0");
         if (index >= sequence.Children.Count)
@@ -110,20 +112,7 @@ internal static class ConfigOverride
 
     private static YamlNode ParseValue(string assignment, string text)
     {
-        var stream = new YamlStream();
-        try
-        {
-            stream.Load(new StringReader(text));
-        }
-        catch (YamlException e)
-        {
-            throw Fail(assignment, $"the value is not valid YAML: {e.Message}");
-        }
-        catch (InvalidOperationException)
-        {
-            throw Fail(assignment, "the value is not valid YAML; check for an unclosed '[', '{' or quote");
-        }
-
+        var stream = YamlParsing.Load(text, (_, _, problem) => Fail(assignment, "the value " + problem.Replace("invalid YAML", "is not valid YAML")));
         return stream.Documents.Count switch
         {
             0 => new YamlScalarNode(""),
@@ -132,5 +121,9 @@ internal static class ConfigOverride
         };
     }
 
-    private static ConfigException Fail(string assignment, string text) => new("--set " + assignment, 0, 0, text);
+    /// <summary>A problem with <paramref name="assignment"/>, which is shortened in the message when long.</summary>
+    private static ConfigException Fail(string assignment, string text) =>
+        new("--set " + (assignment.Length > MaxShownLength ? assignment[..(MaxShownLength - 3)] + "..." : assignment), 0, 0, text);
+
+    private const int MaxShownLength = 80;
 }

@@ -6,7 +6,7 @@ internal static class NameSuggestion
     private const int MaxDistance = 2;
 
     /// <summary>
-    /// <c> (did you mean 'rank'?)</c> when one candidate is within two edits (insertions, deletions, substitutions or
+    /// <c> (did you mean 'rank'?)</c> when one candidate differs only by case, or is within two edits (insertions, deletions, substitutions or
     /// swaps of neighbours) of <paramref name="input"/> and closer than the input is long; otherwise empty.
     /// </summary>
     public static string DidYouMean(string input, IEnumerable<string> candidates)
@@ -15,9 +15,14 @@ internal static class NameSuggestion
         return closest is null ? "" : $" (did you mean '{closest}'?)";
     }
 
-    /// <summary>The nearest candidate within the distance limit (ties: the alphabetically first), or <c>null</c>.</summary>
+    /// <summary>
+    /// The candidate that differs from <paramref name="input"/> only by case (<c>LEARNING_RATE</c>: <c>learning_rate</c>),
+    /// else the nearest one within the distance limit (ties: the alphabetically first), or <c>null</c>.
+    /// </summary>
     public static string? Closest(string input, IEnumerable<string> candidates) =>
-        candidates
+        candidates.Order(StringComparer.Ordinal).FirstOrDefault(c => string.Equals(c, input, StringComparison.OrdinalIgnoreCase))
+        ?? candidates
+            .Where(c => Math.Abs(c.Length - input.Length) <= MaxDistance) // also keeps a huge input from costing a huge table
             .Select(c => (Name: c, Distance: Distance(input, c)))
             .Where(c => c.Distance <= MaxDistance && c.Distance < input.Length)
             .OrderBy(c => c.Distance).ThenBy(c => c.Name, StringComparer.Ordinal)

@@ -34,6 +34,22 @@ internal static partial class ValidationKeyLocator
         return found;
     }
 
+    /// <summary>
+    /// Where to report a validation failure of <paramref name="block"/>: the node <see cref="Find"/> gives, unless that
+    /// node was read from the file while a value the message names (<c>must be divisible by patch_size (5)</c>) was set
+    /// by an override (<c>--set</c>, a matrix cell): the override caused the failure, so it wins.
+    /// </summary>
+    public static YamlNode? Locate(YamlConfigDocument document, YamlMappingNode? block, string relativeKey, string message)
+    {
+        YamlNode? found = Find(block, relativeKey);
+        if (block is null || (found is not null && document.IsFromOverride(found))) return found;
+        foreach (var (key, value) in block.Children)
+            if (key is YamlScalarNode { Value: { Length: > 0 } name } && document.IsFromOverride(value)
+                && Regex.IsMatch(message, $@"(?<![\w.]){Regex.Escape(name)}(?![\w])", RegexOptions.CultureInvariant))
+                return value;
+        return found;
+    }
+
     private static YamlNode? ValueOf(YamlMappingNode mapping, string key) =>
         mapping.Children.FirstOrDefault(entry => entry.Key is YamlScalarNode scalar && scalar.Value == key).Value;
 

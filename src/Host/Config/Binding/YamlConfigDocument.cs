@@ -1,5 +1,4 @@
 using YamlDotNet.Core;
-using YamlDotNet.Core.Events;
 using YamlDotNet.RepresentationModel;
 
 namespace Pipeline.Host.Config.Binding;
@@ -35,23 +34,20 @@ public sealed class YamlConfigDocument
     /// as <c>[q_proj,v_proj]</c> or <c>{rank: 4}</c> work.
     /// </summary>
     /// <exception cref="ConfigException">
-    /// The file is missing or unreadable, is not valid YAML, holds other than one document whose top level is a
+    /// The file is missing, unreadable, larger than 16 MiB or not UTF-8 text (see <see cref="YamlFileText"/>), is not
+    /// valid YAML or exceeds the parser's limits (see <see cref="YamlParsing"/>), holds other than one document whose top level is a
     /// mapping, uses YAML tags, or an override is malformed or walks through a value or past a sequence's end.
     /// </exception>
     public static YamlConfigDocument Load(string path, IEnumerable<string>? overrides = null)
     {
+        if (string.IsNullOrWhiteSpace(path)) throw new ConfigException("", 0, 0, "no config file given: the file name is empty");
+        if (Directory.Exists(path)) throw new ConfigException("", 0, 0, $"config file not found: {path} is a directory; name a YAML file");
         if (!File.Exists(path)) throw new ConfigException("", 0, 0, $"config file not found: {path}");
-        string text;
-        try
-        {
-            text = File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new ConfigException(path, 0, 0, $"cannot read the config file: {e.Message}");
-        }
+        string text = YamlFileText.Read(path);
 
-        YamlStream stream = Parse(path, text);
+        YamlStream stream = YamlParsing.Load(text, (line, column, problem) => new ConfigException(path, line, column, problem));
+        if (text.Length == 0)
+            throw new ConfigException(path, 0, 0, "the file is empty (or not a regular file: a pipe or a device); expected a mapping of top-level keys");
         if (stream.Documents.Count == 0)
             throw new ConfigException(path, 0, 0, "the file holds no YAML document; expected a mapping of top-level keys");
         if (stream.Documents.Count > 1)
@@ -133,62 +129,5 @@ public sealed class YamlConfigDocument
     {
         foreach (YamlNode node in YamlNodeWalk.Distinct(Root))
             if (!node.Tag.IsEmpty) throw ErrorAt(node, YamlNodeText.TagNotSupported(node));
-    }
-
-    private static YamlStream Parse(string path, string text)
-    {
-        var parser = new PositionTrackingParser(new Parser(new StringReader(text)));
-        var stream = new YamlStream();
-        try
-        {
-            stream.Load(parser);
-            return stream;
-        }
-        catch (YamlException e)
-        {
-            throw new ConfigException(path, (int)e.Start.Line, (int)e.Start.Column, $"invalid YAML: {e.Message}");
-        }
-        catch (InvalidOperationException)
-        {
-            // YamlDotNet's scanner fails without a position on some unterminated flow nodes ("a: [1, 2" followed by
-            // more lines); point at the innermost flow collection still open, or else at the last node read.
-            if (parser.InnermostOpenFlow is { } open)
-                throw new ConfigException(path, (int)open.Start.Line, (int)open.Start.Column,
-                    $"invalid YAML: this '{open.Bracket}' is never closed");
-            Mark last = parser.LastEventEnd;
-            throw new ConfigException(path, (int)last.Line, (int)last.Column,
-                "invalid YAML after this point; check for an unclosed '[', '{' or quote");
-        }
-    }
-
-    /// <summary>
-    /// Remembers where the last event ended and which flow collections are open, to locate the few parser failures
-    /// that carry no position.
-    /// </summary>
-    private sealed class PositionTrackingParser(IParser inner) : IParser
-    {
-        private readonly Stack<(Mark Start, char? FlowBracket)> _openCollections = new();
-
-        public Mark LastEventEnd { get; private set; } = Mark.Empty;
-
-        /// <summary>The start and bracket of the innermost flow collection not yet closed, if any.</summary>
-        public (Mark Start, char Bracket)? InnermostOpenFlow =>
-            _openCollections.Where(c => c.FlowBracket is not null).Select(c => ((Mark, char)?)(c.Start, c.FlowBracket!.Value)).FirstOrDefault();
-
-        public ParsingEvent? Current => inner.Current;
-
-        public bool MoveNext()
-        {
-            bool moved = inner.MoveNext();
-            if (!moved || inner.Current is not { } current) return moved;
-            LastEventEnd = current.End;
-            switch (current)
-            {
-                case SequenceStart start: _openCollections.Push((start.Start, start.Style == SequenceStyle.Flow ? '[' : null)); break;
-                case MappingStart start: _openCollections.Push((start.Start, start.Style == MappingStyle.Flow ? '{' : null)); break;
-                case SequenceEnd or MappingEnd when _openCollections.Count > 0: _openCollections.Pop(); break;
-            }
-            return moved;
-        }
     }
 }

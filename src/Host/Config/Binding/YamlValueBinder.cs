@@ -149,7 +149,7 @@ internal sealed class YamlValueBinder(YamlConfigDocument document, IPluginOption
         if (instance is not IValidatableOptions validatable) return;
         var problems = validatable.Validate()
             .Select(error => document.ProblemAt(
-                ValidationKeyLocator.Find(mapping, error.Key) ?? where,
+                ValidationKeyLocator.Locate(document, mapping, error.Key, error.Message) ?? where,
                 YamlNodeText.Prefix(YamlNodeText.RelativePath(keyPath, error.Key)) + error.Message))
             .ToList();
         if (problems.Count > 0) throw new ConfigException(problems);
@@ -157,6 +157,10 @@ internal sealed class YamlValueBinder(YamlConfigDocument document, IPluginOption
 
     private string KeyText(YamlNode keyNode, string keyPath)
     {
+        // YamlDotNet's representation model keeps a merge key as the plain key "<<"; merging is not supported, so say so
+        // rather than report an unknown key (or, in a dictionary, bind an entry named "<<").
+        if (keyNode is YamlScalarNode { Value: "<<", Style: YamlDotNet.Core.ScalarStyle.Plain or YamlDotNet.Core.ScalarStyle.Any })
+            throw document.ErrorAt(keyNode, $"YAML merge keys ('<<: *anchor') are not supported {YamlNodeText.Within(keyPath)}; write the keys out");
         if (keyNode is YamlScalarNode { Value: not null } scalar && !YamlNodeText.IsNull(scalar) && scalar.Tag.IsEmpty)
             return scalar.Value;
         throw document.ErrorAt(keyNode, $"keys {YamlNodeText.Within(keyPath)} must be names, got {YamlNodeText.Describe(keyNode)}");
@@ -169,7 +173,7 @@ internal sealed class YamlValueBinder(YamlConfigDocument document, IPluginOption
 
     private ConfigException UnknownKey(YamlNode keyNode, string key, string keyPath, IReadOnlyList<string> knownKeys) =>
         document.ErrorAt(keyNode,
-            $"unknown key '{key}' {YamlNodeText.Within(keyPath)}{NameSuggestion.DidYouMean(key, knownKeys)}; " +
+            $"unknown key {YamlNodeText.Quote(key)} {YamlNodeText.Within(keyPath)}{NameSuggestion.DidYouMean(key, knownKeys)}; " +
             $"known keys: {ListOrNone(knownKeys)}");
 
     private ConfigException UnknownPlugin(YamlNode pluginNode, string kind, string name, string keyPath)
@@ -177,7 +181,7 @@ internal sealed class YamlValueBinder(YamlConfigDocument document, IPluginOption
         var names = plugins!.Names(kind).Order(StringComparer.Ordinal).ToList();
         string at = keyPath.Length == 0 ? "" : $" at {keyPath}";
         return document.ErrorAt(pluginNode,
-            $"unknown {kind} '{name}'{at}{NameSuggestion.DidYouMean(name, names)}; known {kind}s: {ListOrNone(names)}");
+            $"unknown {kind} {YamlNodeText.Quote(name)}{at}{NameSuggestion.DidYouMean(name, names)}; known {kind}s: {ListOrNone(names)}");
     }
 
     private ConfigException Mismatch(Type type, YamlNode node, string keyPath) =>

@@ -103,6 +103,7 @@ public sealed class ConfigOverrideTests : IDisposable
 
     [Theory]
     [InlineData("adapters.3.options.rank=4", "index 3 is out of range (adapters has 1 item)")]
+    [InlineData("adapters.99999999999.rank=4", "index 99999999999 is out of range (adapters has 1 item)")]
     [InlineData("adapters.first.rank=4", "'first' is not an index, but adapters is a sequence; use a number such as adapters.0")]
     [InlineData("training.lr.warmup=5", "cannot set 'warmup' inside training.lr: it holds the value '1e-4', not a mapping")]
     [InlineData("training.steps", "expected PATH=VALUE, for example training.lr=1e-4")]

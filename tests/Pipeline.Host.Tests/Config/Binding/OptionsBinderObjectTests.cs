@@ -86,6 +86,52 @@ public sealed class OptionsBinderObjectTests : IDisposable
     }
 
     [Fact]
+    public void A_key_that_differs_only_by_case_gets_the_known_key_suggested_however_far_it_is()
+    {
+        BindError<TestPipelineOptions>("training:\n  LEARNING_RATE: 0.1\n").Should().Be(
+            "F:2:3: unknown key 'LEARNING_RATE' in training (did you mean 'learning_rate'?); known keys: " +
+            "cls_every, learning_rate, min_learning_rate_ratio, precision, router_gradient, run_name, scheduler, seed, steps");
+    }
+
+    [Fact]
+    public void A_key_with_a_look_alike_unicode_letter_is_unknown_and_the_ascii_key_suggested()
+    {
+        // "n\u0430me": the second letter is the Cyrillic a.
+        BindError<TestPipelineOptions>("n\u0430me: demo\n").Should().Be(
+            "F:1:1: unknown key 'n\u0430me' at the top level (did you mean 'name'?); known keys: adapters, extra, name, seeds, training, weights");
+    }
+
+    [Theory]
+    [InlineData("training: &t {steps: 3}\nweights:\n  <<: {llm: 1.0}\n", "F:3:3: YAML merge keys ('<<: *anchor') are not supported in weights; write the keys out")]
+    [InlineData("extra: &e {steps: 3}\ntraining:\n  <<: *e\n", "F:3:3: YAML merge keys ('<<: *anchor') are not supported in training; write the keys out")]
+    public void A_merge_key_is_refused_rather_than_read_as_a_key_named_lt_lt(string yaml, string message)
+    {
+        BindError<TestPipelineOptions>(yaml).Should().Be(message);
+    }
+
+    [Fact]
+    public void A_quoted_lt_lt_is_an_ordinary_dictionary_key()
+    {
+        Bind<TestPipelineOptions>("weights: {\"<<\": 2.0}\n").Options.Weights.Should().ContainKey("<<");
+    }
+
+    [Fact]
+    public void A_huge_unknown_key_is_shortened_in_the_message()
+    {
+        string key = new('k', 1_000_000);
+
+        // An explicit key ('? KEY'): YAML limits implicit keys to 1024 characters.
+        BindError<TestPipelineOptions>($"? {key}\n: 1\n").Should().Be(
+            $"F:1:3: unknown key '{new string('k', 57)}...' at the top level; known keys: adapters, extra, name, seeds, training, weights");
+    }
+
+    [Fact]
+    public void Unicode_values_bind_unchanged()
+    {
+        Bind<TestPipelineOptions>("name: \"\u00e9t\u00e9 \u6f22\u5b57 \U0001F600\"\n").Options.Name.Should().Be("\u00e9t\u00e9 \u6f22\u5b57 \U0001F600");
+    }
+
+    [Fact]
     public void An_unknown_key_created_by_an_override_is_reported_at_the_override()
     {
         BindError<TestPipelineOptions>("name: demo\n", "training.stpes=3").Should().Be(

@@ -67,6 +67,20 @@ public sealed class OptionsValidationTests : IDisposable
     }
 
     [Fact]
+    public void A_failure_at_a_value_from_the_file_caused_by_an_override_it_names_points_at_the_override()
+    {
+        BindError<PatchedImage>("image:\n  image_size: 16\n  patch_size: 8\n", "image.patch_size=5")
+            .Should().Be("--set image.patch_size: image.image_size: must be divisible by patch_size (5), got 16");
+    }
+
+    [Fact]
+    public void An_override_the_failure_does_not_name_leaves_it_at_the_file()
+    {
+        BindError<PatchedImage>("image:\n  image_size: 15\n  patch_size: 8\n", "image.layers=3")
+            .Should().Be("F:2:15: image.image_size: must be divisible by patch_size (8), got 15");
+    }
+
+    [Fact]
     public void A_block_bound_from_nothing_is_still_validated()
     {
         string path = _dir.Write("name: x\n");
@@ -85,6 +99,23 @@ public sealed class OptionsValidationTests : IDisposable
         public IEnumerable<OptionError> Validate()
         {
             if (Threshold is null) yield return new OptionError("threshold", "must be set");
+        }
+    }
+
+    private sealed record PatchedImage
+    {
+        public ImageOptions Image { get; init; } = new();
+    }
+
+    private sealed record ImageOptions : IValidatableOptions
+    {
+        public int ImageSize { get; init; } = 16;
+        public int PatchSize { get; init; } = 8;
+        public int Layers { get; init; } = 1;
+
+        public IEnumerable<OptionError> Validate()
+        {
+            if (ImageSize % PatchSize != 0) yield return new OptionError("image_size", $"must be divisible by patch_size ({PatchSize}), got {ImageSize}");
         }
     }
 }
