@@ -70,7 +70,8 @@ public sealed class AdaptableLinear : nn.Module<Tensor, Tensor>, ILinearSite
         foreach (var (name, delta) in _deltas)
         {
             if (_merged.Contains(name)) continue;
-            output = output + ReducedPrecision.As(AdapterForwardException.Run(name, this, () => delta.call(widened)), sumType);
+            Tensor sum = output;
+            output = output + ReducedPrecision.As(AdapterForwardException.Run(name, this, () => Checked(delta.call(widened), sum)), sumType);
         }
         return ReducedPrecision.As(output, input.dtype).MoveToOuterDisposeScope();
     }
@@ -81,15 +82,22 @@ public sealed class AdaptableLinear : nn.Module<Tensor, Tensor>, ILinearSite
         foreach (var (name, delta) in _deltas)
         {
             if (_merged.Contains(name)) continue;
-            output = output + AdapterForwardException.Run(name, this, () => delta.call(input));
+            Tensor sum = output;
+            output = output + AdapterForwardException.Run(name, this, () => Checked(delta.call(input), sum));
         }
         return output;
     }
 
+    private static Tensor Checked(Tensor delta, Tensor output) =>
+        AttachedModuleOutput.Checked(delta, output.shape, output.device, "the projection's output");
+
     /// <inheritdoc />
     public void Attach(string adapterName, nn.Module<Tensor, Tensor> delta)
     {
-        if (adapterName is "weight" or "bias" || _deltas.Any(d => d.Name == adapterName))
+        if (adapterName is "weight" or "bias")
+            throw new InvalidOperationException(
+                $"an adapter cannot be named '{adapterName}': 'weight' and 'bias' are reserved for the projection's own parameters; choose another name");
+        if (_deltas.Any(d => d.Name == adapterName))
             throw new InvalidOperationException($"an adapter named '{adapterName}' is already attached here");
         register_module(adapterName, delta);
         _deltas.Add((adapterName, delta));

@@ -62,6 +62,33 @@ public sealed class PluginFailureTests
             $"adapter plugin 'exploding' failed in forward (adapter 'second') at llm.model.layers.0.self_attn.q_proj: {Failure}");
     }
 
+    [Theory]
+    [InlineData(Misbehaviour.WrongShape, "its module returned shape [*, 1]; the projection's output has shape [*, 32]")]
+    [InlineData(Misbehaviour.WrongDevice, "its module returned a tensor on meta; the projection's output is on cpu")]
+    public void An_adapter_module_returning_a_wrong_shape_or_device_is_reported_by_plugin_and_site(Misbehaviour misbehaviour, string what)
+    {
+        using var pipeline = new TinyPipeline();
+        var definition = WithPlugins(pipeline, new MisbehavingAdapterFactory(misbehaviour));
+
+        var act = () => PipelineRunner.Train(definition, _ => { });
+
+        act.Should().Throw<PluginFailureException>().WithMessage($"adapter plugin 'exploding' failed in forward at llm.model.layers.0.self_attn.q_proj: {what}");
+    }
+
+    [Fact]
+    public void An_adapter_whose_modules_register_no_parameters_fails_while_attaching_before_the_output_directory_is_created()
+    {
+        using var pipeline = new TinyPipeline();
+        var definition = WithPlugins(pipeline, new MisbehavingAdapterFactory(Misbehaviour.UnregisteredParameters));
+
+        var act = () => PipelineRunner.Train(definition, _ => { });
+
+        act.Should().Throw<PluginFailureException>().WithMessage("adapter plugin 'exploding' failed while attaching: it added no parameters to the model " +
+            "(attached at 1 site): the modules it attaches must register their parameters (call RegisterComponents() at the end of their constructors), " +
+            "or nothing trains");
+        Directory.Exists(pipeline.OutputDirectory).Should().BeFalse();
+    }
+
     [Fact]
     public void An_encoder_that_throws_in_forward_is_reported_by_plugin_and_component()
     {
