@@ -71,7 +71,7 @@ public sealed class AdaptableLinear : nn.Module<Tensor, Tensor>, ILinearSite
         {
             if (_merged.Contains(name)) continue;
             Tensor sum = output;
-            output = output + ReducedPrecision.As(AdapterForwardException.Run(name, this, () => Checked(delta.call(widened), sum)), sumType);
+            output = output + ReducedPrecision.As(AdapterForwardException.Run(name, this, () => Checked(widened, delta.call(widened), sum)), sumType);
         }
         return ReducedPrecision.As(output, input.dtype).MoveToOuterDisposeScope();
     }
@@ -83,13 +83,13 @@ public sealed class AdaptableLinear : nn.Module<Tensor, Tensor>, ILinearSite
         {
             if (_merged.Contains(name)) continue;
             Tensor sum = output;
-            output = output + AdapterForwardException.Run(name, this, () => Checked(delta.call(input), sum));
+            output = output + AdapterForwardException.Run(name, this, () => Checked(input, delta.call(input), sum));
         }
         return output;
     }
 
-    private static Tensor Checked(Tensor delta, Tensor output) =>
-        AttachedModuleOutput.Checked(delta, output.shape, output.device, "the projection's output");
+    private static Tensor Checked(Tensor input, Tensor delta, Tensor output) =>
+        AttachedModuleOutput.Checked(input, delta, output.shape, output.device, "the projection's output");
 
     /// <inheritdoc />
     public void Attach(string adapterName, nn.Module<Tensor, Tensor> delta)

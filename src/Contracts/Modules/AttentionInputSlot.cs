@@ -38,7 +38,7 @@ public sealed class AttentionInputSlot : nn.Module<Tensor, Tensor>, IAttentionIn
         foreach (var (name, transform) in _transforms)
         {
             Tensor current = output;
-            output = AdapterForwardException.Run(name, this, () => AttachedModuleOutput.Checked(transform.call(current), current.shape, current.device, "the attention input"));
+            output = AdapterForwardException.Run(name, this, () => AttachedModuleOutput.Checked(current, transform.call(current), current.shape, current.device, "the attention input"));
         }
         return ReducedPrecision.IsReduced(input.dtype) ? output.to_type(input.dtype) : output;
     }

@@ -1,8 +1,11 @@
 using System.Diagnostics;
+using Pipeline.Contracts.Adapters;
 using Pipeline.Contracts.Schedulers;
+using Pipeline.Host.Checkpoints;
 using Pipeline.Host.Config;
 using Pipeline.Host.Data;
 using Pipeline.Host.Modules.Multimodal;
+using Pipeline.Host.Pipelines;
 using static TorchSharp.torch;
 
 namespace Pipeline.Host.Training;
@@ -73,6 +76,7 @@ public sealed class StageTrainer
                 ModelOutput output = _session.Model.ForwardSupervised(lastBatch);
                 Tensor loss = LanguageModelLoss.AnswerCrossEntropy(output.Logits, lastBatch.Labels);
                 double[] read = ReadLosses(loss, output.AuxiliaryLosses);
+                if (!double.IsFinite(read[0]) && _session.OnNonFinite == NonFiniteAction.Stop) throw NonFiniteLoss(stage, step, read[0], lastBatch);
                 stepLoss += read[0] / stage.GradientAccumulation;
                 for (int i = 0; i < output.AuxiliaryLosses.Count; i++)
                 {
@@ -99,8 +103,8 @@ public sealed class StageTrainer
             if (!double.IsFinite(gradNorm))
             {
                 if (skip) return Skip(run, observe, lastBatch!, new StepResult(stepLoss, gradNorm, tokens, stepAuxiliary, Skipped: true));
-                throw new InvalidOperationException($"stage '{stage.Name}' step {step + 1}: the gradient norm is {gradNorm} " +
-                    $"(non-finite gradients in {string.Join(", ", NonFiniteGradients(trainable).Take(5))}); stopping before the weights are corrupted");
+                throw NonFinite($"stage '{stage.Name}' step {step + 1}: the gradient norm is {gradNorm} " +
+                    $"(non-finite gradients in {string.Join(", ", NonFiniteGradients(trainable).Take(5))}); stopping before the weights are corrupted", lastBatch!);
             }
             optimizer.step();
             optimizer.zero_grad();
@@ -115,6 +119,32 @@ public sealed class StageTrainer
         finally
         {
             lastBatch?.Dispose();
+        }
+    }
+
+    /// <summary>Stops the run at a micro-batch whose task loss is not finite (see <see cref="NonFinite"/>).</summary>
+    private InvalidOperationException NonFiniteLoss(StageConfig stage, long step, double loss, ModelBatch batch) =>
+        NonFinite($"stage '{stage.Name}' step {step + 1}: the loss is {loss}; stopping before the weights are corrupted", batch);
+
+    /// <summary>
+    /// The error that stops a step with a non-finite loss or gradients. When every weight is still finite, the batch is run
+    /// again with <see cref="NonFiniteOutputCheck"/> on, so a plugin whose module turned finite values into NaN or an
+    /// infinity is named (and is the inner exception); weights already non-finite mean the run diverged earlier, and
+    /// the message stays as it is. With gradient accumulation only the step's last micro-batch is rerun for gradients.
+    /// </summary>
+    private InvalidOperationException NonFinite(string message, ModelBatch batch)
+    {
+        if (CheckpointTensors.FirstNonFinite(_session.Inventory.All.Select(p => (p.Name, (Tensor)p.Parameter))) is not null) return new(message);
+        try
+        {
+            using var noGrad = no_grad();
+            using var check = NonFiniteOutputCheck.Activate();
+            _session.Model.ForwardSupervised(batch);
+            return new(message);
+        }
+        catch (PluginFailureException source)
+        {
+            return new($"{message}; rerunning the batch with checks found: {source.Message}", source);
         }
     }
 

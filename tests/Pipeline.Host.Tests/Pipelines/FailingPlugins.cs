@@ -62,7 +62,22 @@ public static class FailingPlugins
     }
 
     /// <summary>What <see cref="MisbehavingAdapterFactory"/>'s module on the LLM's first query projection gets wrong.</summary>
-    public enum Misbehaviour { WrongShape, WrongDevice, UnregisteredParameters }
+    public enum Misbehaviour { None, WrongShape, WrongDevice, UnregisteredParameters, NonFiniteOutput }
+
+    /// <summary>A zero delta on a square projection (input times a parameter that starts at 0), or 1/0 with <paramref name="nonFinite"/>.</summary>
+    public sealed class ScaledInputModule : nn.Module<Tensor, Tensor>
+    {
+        private readonly TorchSharp.Modules.Parameter scale = new(zeros(1));
+        private readonly bool _nonFinite;
+
+        public ScaledInputModule(bool nonFinite) : base(nameof(ScaledInputModule))
+        {
+            _nonFinite = nonFinite;
+            RegisterComponents();
+        }
+
+        public override Tensor forward(Tensor input) => _nonFinite ? (input * scale + 1) / (input * 0) : input * scale;
+    }
 
     /// <summary>Returns one output feature where the projection has many (a shape that would broadcast silently).</summary>
     public sealed class WrongShapeModule : nn.Module<Tensor, Tensor>
@@ -107,6 +122,8 @@ public static class FailingPlugins
             {
                 Misbehaviour.WrongShape => new WrongShapeModule(),
                 Misbehaviour.WrongDevice => new WrongDeviceModule(),
+                Misbehaviour.None => new ScaledInputModule(nonFinite: false),
+                Misbehaviour.NonFiniteOutput => new ScaledInputModule(nonFinite: true),
                 _ => new UnregisteredModule(),
             };
             context.Component("llm").LinearSites["model.layers.0.self_attn.q_proj"].Attach(context.AdapterName, module);
@@ -128,7 +145,7 @@ public static class FailingPlugins
     }
 
     /// <summary>Where <see cref="ExplodingEncoderFactory"/>'s encoder fails.</summary>
-    public enum EncoderStep { Create, Collate, Encode }
+    public enum EncoderStep { Create, Collate, Encode, NonFiniteEncode }
 
     /// <summary>Builds the encoder of <paramref name="inner"/> but makes one step throw.</summary>
     public sealed class ExplodingEncoderFactory(IEncoderFactory inner, EncoderStep failing) : IEncoderFactory
@@ -164,7 +181,12 @@ public static class FailingPlugins
         public Tensor Collate(IReadOnlyList<MediaItem> items, Device device) =>
             failing == EncoderStep.Collate ? throw new NotSupportedException(Failure) : inner.Collate(items, device);
 
-        public Tensor Encode(Tensor batch) => failing == EncoderStep.Encode ? throw new InvalidOperationException(Failure) : inner.Encode(batch);
+        public Tensor Encode(Tensor batch) => failing switch
+        {
+            EncoderStep.Encode => throw new InvalidOperationException(Failure),
+            EncoderStep.NonFiniteEncode => inner.Encode(batch) / 0,
+            _ => inner.Encode(batch),
+        };
 
         public void Dispose() => inner.Dispose();
     }

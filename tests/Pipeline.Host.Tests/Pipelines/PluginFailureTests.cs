@@ -76,6 +76,35 @@ public sealed class PluginFailureTests
     }
 
     [Fact]
+    public void An_adapter_module_that_makes_finite_values_non_finite_is_named_when_the_loss_stops_the_run()
+    {
+        using var pipeline = new TinyPipeline();
+        var definition = WithPlugins(pipeline, new MisbehavingAdapterFactory(Misbehaviour.NonFiniteOutput));
+
+        var act = () => PipelineRunner.Train(definition, _ => { });
+
+        // Here the infinities make the gradients NaN while the loss stays finite; a NaN loss is reported the same way.
+        var failure = act.Should().Throw<InvalidOperationException>().WithMessage("stage 'pretrain' step 1: the gradient norm is NaN (non-finite gradients in *); " +
+            "stopping before the weights are corrupted; rerunning the batch with checks found: adapter plugin 'exploding' failed in forward at llm.model.layers.0.self_attn.q_proj: " +
+            "its module turned finite input into non-finite output (NaN or infinity)").Which;
+        failure.InnerException.Should().BeOfType<PluginFailureException>().Which.Name.Should().Be("exploding");
+    }
+
+    [Fact]
+    public void An_encoder_that_makes_finite_media_non_finite_is_named_when_the_loss_stops_the_run()
+    {
+        using var pipeline = new TinyPipeline();
+        var definition = WithPlugins(pipeline, new MisbehavingAdapterFactory(Misbehaviour.None),
+            vision: vision => new ExplodingEncoderFactory(vision, EncoderStep.NonFiniteEncode));
+
+        var act = () => PipelineRunner.Train(definition, _ => { });
+
+        act.Should().Throw<InvalidOperationException>().WithMessage("stage 'pretrain' step 1: the loss is NaN; stopping before the weights are " +
+            "corrupted; rerunning the batch with checks found: encoder plugin 'broken-vision' failed in forward (component 'vision'): " +
+            "it turned finite media into non-finite features (NaN or infinity)");
+    }
+
+    [Fact]
     public void An_adapter_whose_modules_register_no_parameters_fails_while_attaching_before_the_output_directory_is_created()
     {
         using var pipeline = new TinyPipeline();

@@ -92,6 +92,8 @@ public sealed class MultimodalModel : nn.Module
             try
             {
                 encoded = encoder.Encode(media);
+                if (NonFiniteOutputCheck.Active && !encoded.isfinite().all().item<bool>() && media.isfinite().all().item<bool>())
+                    throw new InvalidOperationException("it turned finite media into non-finite features (NaN or infinity)");
             }
             catch (Exception error) when (error is not AdapterForwardException)
             {
