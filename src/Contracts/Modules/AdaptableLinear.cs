@@ -9,7 +9,9 @@ namespace Pipeline.Contracts.Modules;
 /// A drop-in replacement for <c>nn.Linear</c> that adapters can extend (<see cref="ILinearSite"/>).
 /// Its base parameters keep <c>nn.Linear</c>'s state-dict names (<c>weight</c>, <c>bias</c>), so checkpoints
 /// written for the plain layer load unchanged; attached deltas appear as <c>&lt;adapter name&gt;.*</c>.
-/// A delta that throws is reported as an <see cref="AdapterForwardException"/> naming its adapter.
+/// A delta that throws is reported as an <see cref="AdapterForwardException"/> naming its adapter, and so is a delta
+/// whose result has another shape or device than the base output (contracts 1.4: even a shape that would broadcast), or,
+/// while <see cref="NonFiniteOutputCheck"/> is on, non-finite values made from finite input.
 /// Use it for every projection in a component that adapters should be able to target.
 /// <para>
 /// Reduced precision (contracts 1.3): when the host stores the base weight in <c>bfloat16</c> or <c>float16</c> (a frozen
