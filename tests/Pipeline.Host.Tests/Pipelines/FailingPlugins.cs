@@ -145,7 +145,7 @@ public static class FailingPlugins
     }
 
     /// <summary>Where <see cref="ExplodingEncoderFactory"/>'s encoder fails.</summary>
-    public enum EncoderStep { Create, Collate, Encode, NonFiniteEncode }
+    public enum EncoderStep { Create, Collate, Encode, NonFiniteEncode, NarrowEncode }
 
     /// <summary>Builds the encoder of <paramref name="inner"/> but makes one step throw.</summary>
     public sealed class ExplodingEncoderFactory(IEncoderFactory inner, EncoderStep failing) : IEncoderFactory
@@ -185,6 +185,7 @@ public static class FailingPlugins
         {
             EncoderStep.Encode => throw new InvalidOperationException(Failure),
             EncoderStep.NonFiniteEncode => inner.Encode(batch) / 0,
+            EncoderStep.NarrowEncode => inner.Encode(batch).narrow(-1, 0, inner.Width / 2),
             _ => inner.Encode(batch),
         };
 

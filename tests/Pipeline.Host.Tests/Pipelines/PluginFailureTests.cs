@@ -91,6 +91,19 @@ public sealed class PluginFailureTests
     }
 
     [Fact]
+    public void An_encoder_returning_another_shape_than_it_declares_is_reported_by_plugin_and_component()
+    {
+        using var pipeline = new TinyPipeline();
+        var definition = WithPlugins(pipeline, new MisbehavingAdapterFactory(Misbehaviour.None),
+            vision: vision => new ExplodingEncoderFactory(vision, EncoderStep.NarrowEncode));
+
+        var act = () => PipelineRunner.Train(definition, _ => { });
+
+        act.Should().Throw<PluginFailureException>().WithMessage("encoder plugin 'broken-vision' failed in forward (component 'vision'): " +
+            "it returned shape [*, 16] for * samples; expected [*, 32] (samples x TokenCount x Width)");
+    }
+
+    [Fact]
     public void An_encoder_that_makes_finite_media_non_finite_is_named_when_the_loss_stops_the_run()
     {
         using var pipeline = new TinyPipeline();
