@@ -93,7 +93,7 @@ public sealed class StageTrainer
             if (!double.IsFinite(stepLoss))
             {
                 if (skip) return Skip(run, observe, lastBatch!, new StepResult(stepLoss, double.NaN, tokens, stepAuxiliary, Skipped: true));
-                throw new InvalidOperationException($"stage '{stage.Name}' step {step + 1}: the loss is {stepLoss}; stopping before the weights are corrupted");
+                throw NonFiniteLoss(stage, step, stepLoss, lastBatch!);
             }
             // Without clipping the norm is still computed (one host read per step, as with clipping): it is the only
             // cheap sign of non-finite gradients when the task loss itself is finite (an auxiliary loss gone NaN).

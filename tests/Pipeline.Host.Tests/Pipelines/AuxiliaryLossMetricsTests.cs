@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Pipeline.Host.Pipelines;
+using Pipeline.Host.Tests.Checkpoints;
 
 namespace Pipeline.Host.Tests.Pipelines;
 
@@ -66,5 +67,22 @@ public sealed class AuxiliaryLossMetricsTests
             windows.Should().Equal([(single[0] + single[1]) / 2, (single[2] + single[3]) / 2, (single[4] + single[5]) / 2],
                 (a, b) => Math.Abs(a - b) <= 1e-12 * Math.Abs(b), key);
         }
+    }
+
+    [Fact]
+    public void A_run_resumed_in_the_middle_of_a_window_logs_the_same_auxiliary_losses()
+    {
+        using var pipeline = new TinyPipeline(MoleTrainingTests.Yaml);
+        // Checkpoints at global steps 2 (pretrain's end) and 5 (instruct step 3, inside the window of steps 3 and 4).
+        string[] overrides = [.. Short, "run.log_every=2", "run.checkpoint.every=3", "run.checkpoint.keep_last=10"];
+        PipelineRunner.Train(PipelineLoader.Load(pipeline.ConfigPath, overrides), _ => { });
+        string resumed = Path.Combine(pipeline.Directory, "resumed");
+        RunFiles.Copy(pipeline.OutputDirectory, resumed);
+        File.WriteAllText(Path.Combine(resumed, "checkpoints", "latest"), "checkpoint-000005\n");
+
+        PipelineRunner.Train(PipelineLoader.Load(pipeline.ConfigPath, [.. overrides, $"run.output_dir={resumed}"]), _ => { }, resume: true);
+
+        RunFiles.Metrics(resumed).Should().Contain(line => line.Contains("\"aux_loss_mole.load_balance\"") && line.Contains("\"step\":4"));
+        RunFiles.ShouldMatch(resumed, pipeline.OutputDirectory);
     }
 }
