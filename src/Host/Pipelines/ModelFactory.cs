@@ -98,7 +98,7 @@ public static class ModelFactory
     {
         try
         {
-            return build();
+            return build() ?? throw new InvalidOperationException($"it returned null instead of {(kind == "encoder" ? "an encoder" : "the attached adapter")}");
         }
         catch (Exception e) when (e is not ConfigException)
         {

@@ -206,7 +206,9 @@ public sealed class StageTrainer
             g.Key == ParameterInventory.LlmSide ? stage.LearningRate.Llm : stage.LearningRate.Encoder,
             g.Sum(x => x.Group.Parameters.Sum(p => p.numel())))).ToList();
         ILearningRateSchedule schedule = new GuardedSchedule(
-            session.CreateSchedule(stage.Scheduler, new SchedulerBuildContext(totalSteps, groupInfo, session.CreateSchedule)), stage.Scheduler.Plugin, stage.Name);
+            session.CreateSchedule(stage.Scheduler, new SchedulerBuildContext(totalSteps, groupInfo, session.CreateSchedule))
+            ?? throw new PluginFailureException("scheduler", stage.Scheduler.Plugin, "while being built", new InvalidOperationException("it returned null instead of a schedule")),
+            stage.Scheduler.Plugin, stage.Name);
         var order = new SampleOrder(samples.Count, session.Seed + 7919 * (stageIndex + 1));
         var evaluator = new Evaluator(session.Model, session.Collator, session.Device, session.EvalBatchSize, session.PrefetchBatches);
         EvalSubset? evalSubset = EvalSubset.ForStage(stage, session.Splits.Eval.Count, session.Seed, session.Log);

@@ -144,6 +144,16 @@ public static class FailingPlugins
         public void Unmerge() => throw new NotSupportedException();
     }
 
+    /// <summary>Returns null from <c>Attach</c>.</summary>
+    public sealed class NullAdapterFactory : IAdapterFactory
+    {
+        public Type OptionsType => typeof(object);
+
+        public string Description => "returns null";
+
+        public IAdapter Attach(object options, AdapterBuildContext context) => null!;
+    }
+
     /// <summary>Where <see cref="ExplodingEncoderFactory"/>'s encoder fails.</summary>
     public enum EncoderStep { Create, Collate, Encode, NonFiniteEncode, NarrowEncode }
 

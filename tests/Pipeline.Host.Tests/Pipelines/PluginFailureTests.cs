@@ -118,6 +118,18 @@ public sealed class PluginFailureTests
     }
 
     [Fact]
+    public void An_adapter_factory_that_returns_null_fails_while_attaching()
+    {
+        using var pipeline = new TinyPipeline();
+        var definition = WithPlugins(pipeline, new NullAdapterFactory());
+
+        var act = () => PipelineRunner.Train(definition, _ => { });
+
+        act.Should().Throw<PluginFailureException>().WithMessage("adapter plugin 'exploding' failed while attaching: it returned null instead of the attached adapter");
+        Directory.Exists(pipeline.OutputDirectory).Should().BeFalse();
+    }
+
+    [Fact]
     public void An_adapter_whose_modules_register_no_parameters_fails_while_attaching_before_the_output_directory_is_created()
     {
         using var pipeline = new TinyPipeline();

@@ -86,6 +86,16 @@ public sealed class ScheduleFailureTests
         failure.InnerException.Should().BeOfType<InvalidOperationException>();
     }
 
+    [Fact]
+    public void A_scheduler_factory_that_returns_null_is_named()
+    {
+        using var run = new TinyStageSession(_ => null!);
+
+        var act = () => run.Run();
+
+        act.Should().Throw<PluginFailureException>().WithMessage("scheduler plugin 'constant' failed while being built: it returned null instead of a schedule");
+    }
+
     [Theory]
     [InlineData(double.NaN, "NaN")]
     [InlineData(double.PositiveInfinity, "Infinity")]
