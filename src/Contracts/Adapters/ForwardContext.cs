@@ -34,8 +34,9 @@ public sealed class ForwardContext
     public IReadOnlyList<(string Name, Tensor Loss)> AuxiliaryLosses => _auxiliaryLosses;
 
     /// <summary>
-    /// Reports a scalar loss to add to the task loss, already weighted (the host adds it as is and logs it
-    /// under <paramref name="name"/>). Report it from inside the forward so it is in the step's dispose scope.
+    /// Reports a scalar loss to add to the task loss, already weighted (the host adds it as is and logs it in the
+    /// <c>train</c> metrics as <c>aux_loss_&lt;name&gt;</c>, averaged over the record's steps). Report it from inside the
+    /// forward so it is in the step's dispose scope.
     /// </summary>
     public void AddAuxiliaryLoss(string name, Tensor loss)
     {

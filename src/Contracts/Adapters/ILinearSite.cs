@@ -24,7 +24,8 @@ public interface ILinearSite
     /// <summary>
     /// Attaches <paramref name="delta"/> (input: <c>... x InFeatures</c>, output: <c>... x OutFeatures</c>)
     /// under <paramref name="adapterName"/>; it becomes a submodule, so its parameters enter the state dict
-    /// as <c>&lt;site path&gt;.&lt;adapterName&gt;.*</c>. Throws if the name is taken.
+    /// as <c>&lt;site path&gt;.&lt;adapterName&gt;.*</c>. Throws if the name is taken, and for <c>weight</c> and
+    /// <c>bias</c>, which are reserved for the projection's own parameters.
     /// </summary>
     void Attach(string adapterName, nn.Module<Tensor, Tensor> delta);
 

@@ -11,5 +11,5 @@ public static class ContractVersion
     public const int Major = 1;
 
     /// <summary>Additive changes (new optional members with defaults) bump this number.</summary>
-    public const int Minor = 3;
+    public const int Minor = 4;
 }

@@ -9,7 +9,9 @@ namespace Pipeline.Contracts.Modules;
 /// A drop-in replacement for <c>nn.Linear</c> that adapters can extend (<see cref="ILinearSite"/>).
 /// Its base parameters keep <c>nn.Linear</c>'s state-dict names (<c>weight</c>, <c>bias</c>), so checkpoints
 /// written for the plain layer load unchanged; attached deltas appear as <c>&lt;adapter name&gt;.*</c>.
-/// A delta that throws is reported as an <see cref="AdapterForwardException"/> naming its adapter.
+/// A delta that throws is reported as an <see cref="AdapterForwardException"/> naming its adapter, and so is a delta
+/// whose result has another shape or device than the base output (contracts 1.4: even a shape that would broadcast), or,
+/// while <see cref="NonFiniteOutputCheck"/> is on, non-finite values made from finite input.
 /// Use it for every projection in a component that adapters should be able to target.
 /// <para>
 /// Reduced precision (contracts 1.3): when the host stores the base weight in <c>bfloat16</c> or <c>float16</c> (a frozen
@@ -70,7 +72,8 @@ public sealed class AdaptableLinear : nn.Module<Tensor, Tensor>, ILinearSite
         foreach (var (name, delta) in _deltas)
         {
             if (_merged.Contains(name)) continue;
-            output = output + ReducedPrecision.As(AdapterForwardException.Run(name, this, () => delta.call(widened)), sumType);
+            Tensor sum = output;
+            output = output + ReducedPrecision.As(AdapterForwardException.Run(name, this, () => Checked(widened, delta.call(widened), sum)), sumType);
         }
         return ReducedPrecision.As(output, input.dtype).MoveToOuterDisposeScope();
     }
@@ -81,15 +84,22 @@ public sealed class AdaptableLinear : nn.Module<Tensor, Tensor>, ILinearSite
         foreach (var (name, delta) in _deltas)
         {
             if (_merged.Contains(name)) continue;
-            output = output + AdapterForwardException.Run(name, this, () => delta.call(input));
+            Tensor sum = output;
+            output = output + AdapterForwardException.Run(name, this, () => Checked(input, delta.call(input), sum));
         }
         return output;
     }
 
+    private static Tensor Checked(Tensor input, Tensor delta, Tensor output) =>
+        AttachedModuleOutput.Checked(input, delta, output.shape, output.device, "the projection's output");
+
     /// <inheritdoc />
     public void Attach(string adapterName, nn.Module<Tensor, Tensor> delta)
     {
-        if (adapterName is "weight" or "bias" || _deltas.Any(d => d.Name == adapterName))
+        if (adapterName is "weight" or "bias")
+            throw new InvalidOperationException(
+                $"an adapter cannot be named '{adapterName}': 'weight' and 'bias' are reserved for the projection's own parameters; choose another name");
+        if (_deltas.Any(d => d.Name == adapterName))
             throw new InvalidOperationException($"an adapter named '{adapterName}' is already attached here");
         register_module(adapterName, delta);
         _deltas.Add((adapterName, delta));

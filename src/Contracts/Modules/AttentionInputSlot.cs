@@ -8,7 +8,8 @@ namespace Pipeline.Contracts.Modules;
 /// The point between a block's norm and its attention (<see cref="IAttentionInputSite"/>): the identity until
 /// adapters attach transforms, which then run in attachment order. Put one in every block whose attention input
 /// adapters may change. It has no parameters of its own. A transform that throws is reported as an
-/// <see cref="AdapterForwardException"/> naming its adapter. In a component stored in reduced precision the
+/// <see cref="AdapterForwardException"/> naming its adapter, and so is one that returns another shape or device than
+/// its input (contracts 1.4). In a component stored in reduced precision the
 /// transforms get the input widened to float32 and their result is cast back to the input's type (contracts 1.3).
 /// </summary>
 public sealed class AttentionInputSlot : nn.Module<Tensor, Tensor>, IAttentionInputSite
@@ -38,7 +39,7 @@ public sealed class AttentionInputSlot : nn.Module<Tensor, Tensor>, IAttentionIn
         foreach (var (name, transform) in _transforms)
         {
             Tensor current = output;
-            output = AdapterForwardException.Run(name, this, () => transform.call(current));
+            output = AdapterForwardException.Run(name, this, () => AttachedModuleOutput.Checked(current, transform.call(current), current.shape, current.device, "the attention input"));
         }
         return ReducedPrecision.IsReduced(input.dtype) ? output.to_type(input.dtype) : output;
     }

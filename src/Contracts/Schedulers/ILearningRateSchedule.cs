@@ -11,7 +11,10 @@ namespace Pipeline.Contracts.Schedulers;
 /// </summary>
 public interface ILearningRateSchedule
 {
-    /// <summary>The learning rate of group <paramref name="group"/> at optimizer step <paramref name="step"/>.</summary>
+    /// <summary>
+    /// The learning rate of group <paramref name="group"/> at optimizer step <paramref name="step"/>: a finite number of at
+    /// least 0 (the host stops the run, naming the plugin, on anything else).
+    /// </summary>
     double LearningRate(string group, long step);
 
     /// <summary>Whether <see cref="Observe"/> should be called after step <paramref name="step"/> (it costs a parameter copy).</summary>

@@ -16,8 +16,9 @@ public static class PluginsCommand
         {
             Description = "Write a plugin lock file pinning the SHA-256 of every plugin file in the searched directories " +
                           "(except the built-in folder), then list the plugins with it in force.",
+            HelpName = "file",
         };
-        var checkLock = new Option<string?>("--lock") { Description = "Check the plugin files against this lock file before listing them." };
+        var checkLock = new Option<string?>("--lock") { Description = "Check the plugin files against this lock file before listing them.", HelpName = "file" };
         var command = new Command("plugins", "List discovered plugins (kind, name, version, assembly) and plugins that failed to load.")
         {
             plugins, writeLock, checkLock,

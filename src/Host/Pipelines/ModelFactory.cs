@@ -81,7 +81,13 @@ public static class ModelFactory
             {
                 throw adapter.Node.ErrorAtQuotedValue(target.Message);
             }
-            foreach (var (name, _) in model.named_parameters().Where(p => !before.Contains(p.name))) adapterOwners[name] = adapter.InstanceName;
+            var added = model.named_parameters().Select(p => p.name).Where(name => !before.Contains(name)).ToList();
+            int sites = adapters[^1].AttachedSites.Count;
+            if (added.Count == 0)
+                throw new PluginFailureException("adapter", adapter.PluginName, "while attaching", new InvalidOperationException(
+                    $"it added no parameters to the model (attached at {sites} site{(sites == 1 ? "" : "s")}): the modules it " +
+                    "attaches must register their parameters (call RegisterComponents() at the end of their constructors), or nothing trains"));
+            foreach (string name in added) adapterOwners[name] = adapter.InstanceName;
         }
         if (device.type != DeviceType.META && device.type != DeviceType.CPU) model.to(device);
         var inventory = new ParameterInventory(model.named_parameters().Select(p => (p.name, p.parameter)), baseNames, adapterOwners);
@@ -92,7 +98,7 @@ public static class ModelFactory
     {
         try
         {
-            return build();
+            return build() ?? throw new InvalidOperationException($"it returned null instead of {(kind == "encoder" ? "an encoder" : "the attached adapter")}");
         }
         catch (Exception e) when (e is not ConfigException)
         {

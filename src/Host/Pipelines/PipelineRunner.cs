@@ -108,7 +108,7 @@ public static class PipelineRunner
         object options = selection.Options ?? Activator.CreateInstance(factory.OptionsType)!;
         try
         {
-            return factory.Create(options, context);
+            return factory.Create(options, context) ?? throw new InvalidOperationException("it returned null instead of a schedule");
         }
         catch (Exception e)
         {

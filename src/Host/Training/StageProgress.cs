@@ -12,6 +12,12 @@ public sealed record StageProgress
     /// <summary>Sum of the losses of the completed steps since the last <c>train</c> metrics record.</summary>
     public double LossSinceLog { get; set; }
 
+    /// <summary>
+    /// Per auxiliary loss an adapter reported (by its name), the sum of the completed steps' values since the last
+    /// <c>train</c> metrics record (each step's value is its mean over the micro-batches, like the task loss).
+    /// </summary>
+    public Dictionary<string, double> AuxiliaryLossSinceLog { get; set; } = [];
+
     /// <summary>Completed (not skipped) steps since the last <c>train</c> metrics record.</summary>
     public int StepsSinceLog { get; set; }
 
@@ -32,6 +38,7 @@ public sealed record StageProgress
     {
         Step = saved.Step;
         LossSinceLog = saved.LossSinceLog;
+        AuxiliaryLossSinceLog = new Dictionary<string, double>(saved.AuxiliaryLossSinceLog);
         StepsSinceLog = saved.StepsSinceLog;
         TokensSinceLog = saved.TokensSinceLog;
         LastLoss = saved.LastLoss;
@@ -43,6 +50,7 @@ public sealed record StageProgress
     public void ResetWindow()
     {
         LossSinceLog = 0;
+        AuxiliaryLossSinceLog = [];
         StepsSinceLog = 0;
         TokensSinceLog = 0;
     }

@@ -1,8 +1,11 @@
 using System.Diagnostics;
+using Pipeline.Contracts.Adapters;
 using Pipeline.Contracts.Schedulers;
+using Pipeline.Host.Checkpoints;
 using Pipeline.Host.Config;
 using Pipeline.Host.Data;
 using Pipeline.Host.Modules.Multimodal;
+using Pipeline.Host.Pipelines;
 using static TorchSharp.torch;
 
 namespace Pipeline.Host.Training;
@@ -30,21 +33,38 @@ public sealed class StageTrainer
     public static IReadOnlyList<long> TotalSteps(IReadOnlyList<StageConfig> stages, DataSplits splits) =>
         stages.Select(s => TotalSteps(s, splits.Get(s.Split).Count)).ToList();
 
+    /// <summary>
+    /// The global 2-norm of the gradients, computed as <c>clip_grad_norm_</c> computes it but without clipping
+    /// (<c>clip_grad_norm: 0</c>), so non-finite gradients are caught with clipping off too.
+    /// </summary>
+    private static double GradientNorm(IReadOnlyList<(string Name, TorchSharp.Modules.Parameter Parameter)> parameters)
+    {
+        using var scope = NewDisposeScope();
+        var norms = parameters.Where(p => p.Parameter.grad is not null).Select(p => p.Parameter.grad!.detach().norm().to_type(ScalarType.Float64)).ToList();
+        return norms.Count == 0 ? 0 : stack(norms).norm().item<double>();
+    }
+
     private static IEnumerable<string> NonFiniteGradients(IReadOnlyList<(string Name, TorchSharp.Modules.Parameter Parameter)> parameters) =>
         parameters.Where(p => p.Parameter.grad is { } grad && !grad.isfinite().all().item<bool>()).Select(p => p.Name);
 
-    /// <summary>A step's task loss, gradient norm and tokens; <paramref name="Skipped"/> when it was not applied.</summary>
-    private readonly record struct StepResult(double Loss, double GradientNorm, long Tokens, bool Skipped = false);
+    /// <summary>
+    /// A step's task loss, gradient norm and tokens, and its adapters' auxiliary losses by name (each, like the task loss,
+    /// the mean over the step's micro-batches); <paramref name="Skipped"/> when it was not applied.
+    /// </summary>
+    private readonly record struct StepResult(double Loss, double GradientNorm, long Tokens, IReadOnlyDictionary<string, double> AuxiliaryLosses,
+        bool Skipped = false);
 
     /// <summary>One optimizer step (all its micro-batches) inside one dispose scope: nothing it creates outlives it.</summary>
     private StepResult TrainStep(StageRun run, BatchPrefetcher batches, long step)
     {
         var (stage, _, _, _, order, trainable, optimizer, groups, schedule, _) = run;
+        if (schedule is GuardedSchedule guarded) guarded.Step = step;
         foreach (var group in groups) group.Group.LearningRate = schedule.LearningRate(group.Side, step);
         using var scope = NewDisposeScope();
         Func<ModelBatch, SnapshotStepObservation>? observe = schedule.WantsObservation(step)
             ? SnapshotStepObservation.Before(step, _session.Model, trainable) : null;
         double stepLoss = 0;
+        var stepAuxiliary = new Dictionary<string, double>();
         long tokens = 0;
         ModelBatch? lastBatch = null;
         try
@@ -55,7 +75,14 @@ public sealed class StageTrainer
                 lastBatch = _session.Collator.ToModelBatch(batches.Next(order.Next(stage.BatchSize)), _session.Device);
                 ModelOutput output = _session.Model.ForwardSupervised(lastBatch);
                 Tensor loss = LanguageModelLoss.AnswerCrossEntropy(output.Logits, lastBatch.Labels);
-                stepLoss += loss.item<float>() / stage.GradientAccumulation;
+                double[] read = ReadLosses(loss, output.AuxiliaryLosses);
+                if (!double.IsFinite(read[0]) && _session.OnNonFinite == NonFiniteAction.Stop) throw NonFiniteLoss(stage, step, read[0], lastBatch);
+                stepLoss += read[0] / stage.GradientAccumulation;
+                for (int i = 0; i < output.AuxiliaryLosses.Count; i++)
+                {
+                    string name = output.AuxiliaryLosses[i].Name;
+                    stepAuxiliary[name] = stepAuxiliary.GetValueOrDefault(name) + read[i + 1] / stage.GradientAccumulation;
+                }
                 foreach (var (_, auxiliary) in output.AuxiliaryLosses) loss = loss + auxiliary;
                 Tensor? scheduleLoss = schedule.AuxiliaryLoss(output.Logits);
                 if (scheduleLoss is not null) loss = loss + scheduleLoss;
@@ -65,17 +92,19 @@ public sealed class StageTrainer
             bool skip = _session.OnNonFinite == NonFiniteAction.Skip;
             if (!double.IsFinite(stepLoss))
             {
-                if (skip) return Skip(run, observe, lastBatch!, new StepResult(stepLoss, double.NaN, tokens, Skipped: true));
-                throw new InvalidOperationException($"stage '{stage.Name}' step {step + 1}: the loss is {stepLoss}; stopping before the weights are corrupted");
+                if (skip) return Skip(run, observe, lastBatch!, new StepResult(stepLoss, double.NaN, tokens, stepAuxiliary, Skipped: true));
+                throw NonFiniteLoss(stage, step, stepLoss, lastBatch!);
             }
+            // Without clipping the norm is still computed (one host read per step, as with clipping): it is the only
+            // cheap sign of non-finite gradients when the task loss itself is finite (an auxiliary loss gone NaN).
             double gradNorm = stage.ClipGradNorm > 0
                 ? nn.utils.clip_grad_norm_(trainable.Select(p => p.Parameter), stage.ClipGradNorm)
-                : double.NaN;
-            if (stage.ClipGradNorm > 0 && !double.IsFinite(gradNorm))
+                : GradientNorm(trainable);
+            if (!double.IsFinite(gradNorm))
             {
-                if (skip) return Skip(run, observe, lastBatch!, new StepResult(stepLoss, gradNorm, tokens, Skipped: true));
-                throw new InvalidOperationException($"stage '{stage.Name}' step {step + 1}: the gradient norm is {gradNorm} " +
-                    $"(non-finite gradients in {string.Join(", ", NonFiniteGradients(trainable).Take(5))}); stopping before the weights are corrupted");
+                if (skip) return Skip(run, observe, lastBatch!, new StepResult(stepLoss, gradNorm, tokens, stepAuxiliary, Skipped: true));
+                throw NonFinite($"stage '{stage.Name}' step {step + 1}: the gradient norm is {gradNorm} " +
+                    $"(non-finite gradients in {string.Join(", ", NonFiniteGradients(trainable).Take(5))}); stopping before the weights are corrupted", lastBatch!);
             }
             optimizer.step();
             optimizer.zero_grad();
@@ -85,12 +114,50 @@ public sealed class StageTrainer
                 schedule.Observe(observation);
                 WriteScheduleRecord(run, step);
             }
-            return new StepResult(stepLoss, gradNorm, tokens);
+            return new StepResult(stepLoss, gradNorm, tokens, stepAuxiliary);
         }
         finally
         {
             lastBatch?.Dispose();
         }
+    }
+
+    /// <summary>Stops the run at a micro-batch whose task loss is not finite (see <see cref="NonFinite"/>).</summary>
+    private InvalidOperationException NonFiniteLoss(StageConfig stage, long step, double loss, ModelBatch batch) =>
+        NonFinite($"stage '{stage.Name}' step {step + 1}: the loss is {loss}; stopping before the weights are corrupted", batch);
+
+    /// <summary>
+    /// The error that stops a step with a non-finite loss or gradients. When every weight is still finite, the batch is run
+    /// again with <see cref="NonFiniteOutputCheck"/> on, so a plugin whose module turned finite values into NaN or an
+    /// infinity is named (and is the inner exception); weights already non-finite mean the run diverged earlier, and
+    /// the message stays as it is. With gradient accumulation only the step's last micro-batch is rerun for gradients.
+    /// </summary>
+    private InvalidOperationException NonFinite(string message, ModelBatch batch)
+    {
+        if (CheckpointTensors.FirstNonFinite(_session.Inventory.All.Select(p => (p.Name, (Tensor)p.Parameter))) is not null) return new(message);
+        try
+        {
+            using var noGrad = no_grad();
+            using var check = NonFiniteOutputCheck.Activate();
+            _session.Model.ForwardSupervised(batch);
+            return new(message);
+        }
+        catch (PluginFailureException source)
+        {
+            return new($"{message}; rerunning the batch with checks found: {source.Message}", source);
+        }
+    }
+
+    /// <summary>
+    /// The task loss and every auxiliary loss as numbers, read in one device-to-host copy: logging the auxiliary losses
+    /// costs no host synchronisation beyond the one reading the task loss always took.
+    /// </summary>
+    private static double[] ReadLosses(Tensor loss, IReadOnlyList<(string Name, Tensor Loss)> auxiliary)
+    {
+        if (auxiliary.Count == 0) return [loss.item<float>()];
+        using var scope = NewDisposeScope();
+        var losses = auxiliary.Select(a => a.Loss).Prepend(loss).Select(l => l.detach().reshape(1).to_type(ScalarType.Float64)).ToList();
+        return cat(losses).cpu().data<double>().ToArray();
     }
 
     /// <summary>A measuring schedule's metrics after every observation (not only every log_every steps), with each side's rate.</summary>
@@ -100,6 +167,18 @@ public sealed class StageTrainer
         foreach (string side in run.Groups.Select(g => g.Side).Distinct()) record[$"lr_{side}"] = run.Schedule.LearningRate(side, step);
         foreach (var (name, value) in run.Schedule.Metrics) record[name] = value;
         _session.Metrics.Write(record);
+    }
+
+    /// <summary>
+    /// The adapters' auxiliary losses of the window, averaged over its completed steps like <c>loss</c>:
+    /// <c>aux_loss</c> their sum and <c>aux_loss_&lt;name&gt;</c> each, under the name it was reported with.
+    /// </summary>
+    private static void AddAuxiliaryLosses(Dictionary<string, object> record, StageProgress progress)
+    {
+        if (progress.AuxiliaryLossSinceLog.Count == 0) return;
+        record["aux_loss"] = progress.AuxiliaryLossSinceLog.Values.Sum() / progress.StepsSinceLog;
+        foreach (var (name, sum) in progress.AuxiliaryLossSinceLog.OrderBy(a => a.Key, StringComparer.Ordinal))
+            record[$"aux_loss_{name}"] = sum / progress.StepsSinceLog;
     }
 
     /// <summary>Drops a step's gradients without stepping the optimizer (<c>on_non_finite: skip</c>).</summary>
@@ -126,7 +205,10 @@ public sealed class StageTrainer
         var groupInfo = groups.GroupBy(g => g.Side).Select(g => new ParameterGroupInfo(g.Key,
             g.Key == ParameterInventory.LlmSide ? stage.LearningRate.Llm : stage.LearningRate.Encoder,
             g.Sum(x => x.Group.Parameters.Sum(p => p.numel())))).ToList();
-        ILearningRateSchedule schedule = session.CreateSchedule(stage.Scheduler, new SchedulerBuildContext(totalSteps, groupInfo, session.CreateSchedule));
+        ILearningRateSchedule schedule = new GuardedSchedule(
+            session.CreateSchedule(stage.Scheduler, new SchedulerBuildContext(totalSteps, groupInfo, session.CreateSchedule))
+            ?? throw new PluginFailureException("scheduler", stage.Scheduler.Plugin, "while being built", new InvalidOperationException("it returned null instead of a schedule")),
+            stage.Scheduler.Plugin, stage.Name);
         var order = new SampleOrder(samples.Count, session.Seed + 7919 * (stageIndex + 1));
         var evaluator = new Evaluator(session.Model, session.Collator, session.Device, session.EvalBatchSize, session.PrefetchBatches);
         EvalSubset? evalSubset = EvalSubset.ForStage(stage, session.Splits.Eval.Count, session.Seed, session.Log);
@@ -172,6 +254,8 @@ public sealed class StageTrainer
                     progress.ConsecutiveSkips = 0;
                     progress.LastLoss = result.Loss;
                     progress.LossSinceLog += result.Loss;
+                    foreach (var (name, value) in result.AuxiliaryLosses)
+                        progress.AuxiliaryLossSinceLog[name] = progress.AuxiliaryLossSinceLog.GetValueOrDefault(name) + value;
                     progress.StepsSinceLog++;
                 }
                 bool last = step == totalSteps - 1;
@@ -185,6 +269,7 @@ public sealed class StageTrainer
                         ["skipped_steps"] = progress.SkippedSteps,
                     };
                     if (progress.StepsSinceLog == 0) record.Remove("loss"); // every step since the last record was skipped
+                    else AddAuxiliaryLosses(record, progress);
                     foreach (var info in groupInfo) record[$"lr_{info.Name}"] = schedule.LearningRate(info.Name, step);
                     foreach (var (name, value) in schedule.Metrics) record[name] = value;
                     session.Metrics.Write(record);

@@ -14,13 +14,19 @@ public sealed class SamplePluginBuild : IDisposable
     {
         OutputDirectory = Path.Combine(Path.GetTempPath(), "pipeline-ia3-" + Guid.NewGuid().ToString("N"));
         string project = Path.Combine(RepositoryRoot(), "plugins", "samples", "Ia3Adapter");
+        (ExitCode, Log) = DotnetBuild(project, "-o", OutputDirectory, "-p:CopyToRepositoryPlugins=false");
+    }
+
+    /// <summary>Runs <c>dotnet build PROJECT ARGUMENTS</c> in a process of its own; returns its exit code and console output.</summary>
+    public static (int ExitCode, string Log) DotnetBuild(string project, params string[] arguments)
+    {
         var start = new ProcessStartInfo("dotnet")
         {
-            ArgumentList = { "build", project, "-o", OutputDirectory, "-p:CopyToRepositoryPlugins=false", "--disable-build-servers", "-nologo" },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        foreach (string argument in new[] { "build", project }.Concat(arguments).Concat(["--disable-build-servers", "-nologo"])) start.ArgumentList.Add(argument);
         // The test host runs under MSBuild's environment; a nested build must choose its own.
         foreach (string name in start.Environment.Keys.Where(k => k.StartsWith("MSBUILD", StringComparison.OrdinalIgnoreCase)).ToList())
             start.Environment.Remove(name);
@@ -32,8 +38,7 @@ public sealed class SamplePluginBuild : IDisposable
             process.Kill(entireProcessTree: true);
             throw new TimeoutException($"dotnet build {project} did not finish within {BuildTimeout}");
         }
-        ExitCode = process.ExitCode;
-        Log = output.Result + error.Result;
+        return (process.ExitCode, output.Result + error.Result);
     }
 
     /// <summary>Where the plugin was built to.</summary>

@@ -62,6 +62,87 @@ public sealed class PluginFailureTests
             $"adapter plugin 'exploding' failed in forward (adapter 'second') at llm.model.layers.0.self_attn.q_proj: {Failure}");
     }
 
+    [Theory]
+    [InlineData(Misbehaviour.WrongShape, "its module returned shape [*, 1]; the projection's output has shape [*, 32]")]
+    [InlineData(Misbehaviour.WrongDevice, "its module returned a tensor on meta; the projection's output is on cpu")]
+    public void An_adapter_module_returning_a_wrong_shape_or_device_is_reported_by_plugin_and_site(Misbehaviour misbehaviour, string what)
+    {
+        using var pipeline = new TinyPipeline();
+        var definition = WithPlugins(pipeline, new MisbehavingAdapterFactory(misbehaviour));
+
+        var act = () => PipelineRunner.Train(definition, _ => { });
+
+        act.Should().Throw<PluginFailureException>().WithMessage($"adapter plugin 'exploding' failed in forward at llm.model.layers.0.self_attn.q_proj: {what}");
+    }
+
+    [Fact]
+    public void An_adapter_module_that_makes_finite_values_non_finite_is_named_when_the_loss_stops_the_run()
+    {
+        using var pipeline = new TinyPipeline();
+        var definition = WithPlugins(pipeline, new MisbehavingAdapterFactory(Misbehaviour.NonFiniteOutput));
+
+        var act = () => PipelineRunner.Train(definition, _ => { });
+
+        // Here the infinities make the gradients NaN while the loss stays finite; a NaN loss is reported the same way.
+        var failure = act.Should().Throw<InvalidOperationException>().WithMessage("stage 'pretrain' step 1: the gradient norm is NaN (non-finite gradients in *); " +
+            "stopping before the weights are corrupted; rerunning the batch with checks found: adapter plugin 'exploding' failed in forward at llm.model.layers.0.self_attn.q_proj: " +
+            "its module turned finite input into non-finite output (NaN or infinity)").Which;
+        failure.InnerException.Should().BeOfType<PluginFailureException>().Which.Name.Should().Be("exploding");
+    }
+
+    [Fact]
+    public void An_encoder_returning_another_shape_than_it_declares_is_reported_by_plugin_and_component()
+    {
+        using var pipeline = new TinyPipeline();
+        var definition = WithPlugins(pipeline, new MisbehavingAdapterFactory(Misbehaviour.None),
+            vision: vision => new ExplodingEncoderFactory(vision, EncoderStep.NarrowEncode));
+
+        var act = () => PipelineRunner.Train(definition, _ => { });
+
+        act.Should().Throw<PluginFailureException>().WithMessage("encoder plugin 'broken-vision' failed in forward (component 'vision'): " +
+            "it returned shape [*, 16] for * samples; expected [*, 32] (samples x TokenCount x Width)");
+    }
+
+    [Fact]
+    public void An_encoder_that_makes_finite_media_non_finite_is_named_when_the_loss_stops_the_run()
+    {
+        using var pipeline = new TinyPipeline();
+        var definition = WithPlugins(pipeline, new MisbehavingAdapterFactory(Misbehaviour.None),
+            vision: vision => new ExplodingEncoderFactory(vision, EncoderStep.NonFiniteEncode));
+
+        var act = () => PipelineRunner.Train(definition, _ => { });
+
+        act.Should().Throw<InvalidOperationException>().WithMessage("stage 'pretrain' step 1: the loss is NaN; stopping before the weights are " +
+            "corrupted; rerunning the batch with checks found: encoder plugin 'broken-vision' failed in forward (component 'vision'): " +
+            "it turned finite media into non-finite features (NaN or infinity)");
+    }
+
+    [Fact]
+    public void An_adapter_factory_that_returns_null_fails_while_attaching()
+    {
+        using var pipeline = new TinyPipeline();
+        var definition = WithPlugins(pipeline, new NullAdapterFactory());
+
+        var act = () => PipelineRunner.Train(definition, _ => { });
+
+        act.Should().Throw<PluginFailureException>().WithMessage("adapter plugin 'exploding' failed while attaching: it returned null instead of the attached adapter");
+        Directory.Exists(pipeline.OutputDirectory).Should().BeFalse();
+    }
+
+    [Fact]
+    public void An_adapter_whose_modules_register_no_parameters_fails_while_attaching_before_the_output_directory_is_created()
+    {
+        using var pipeline = new TinyPipeline();
+        var definition = WithPlugins(pipeline, new MisbehavingAdapterFactory(Misbehaviour.UnregisteredParameters));
+
+        var act = () => PipelineRunner.Train(definition, _ => { });
+
+        act.Should().Throw<PluginFailureException>().WithMessage("adapter plugin 'exploding' failed while attaching: it added no parameters to the model " +
+            "(attached at 1 site): the modules it attaches must register their parameters (call RegisterComponents() at the end of their constructors), " +
+            "or nothing trains");
+        Directory.Exists(pipeline.OutputDirectory).Should().BeFalse();
+    }
+
     [Fact]
     public void An_encoder_that_throws_in_forward_is_reported_by_plugin_and_component()
     {

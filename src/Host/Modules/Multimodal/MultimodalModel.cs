@@ -92,6 +92,12 @@ public sealed class MultimodalModel : nn.Module
             try
             {
                 encoded = encoder.Encode(media);
+                long[] expectedShape = [media.shape[0], encoder.TokenCount, encoder.Width];
+                if (!encoded.shape.SequenceEqual(expectedShape))
+                    throw new InvalidOperationException($"it returned shape [{string.Join(", ", encoded.shape)}] for {media.shape[0]} samples; " +
+                        $"expected [{string.Join(", ", expectedShape)}] (samples x TokenCount x Width)");
+                if (NonFiniteOutputCheck.Active && !encoded.isfinite().all().item<bool>() && media.isfinite().all().item<bool>())
+                    throw new InvalidOperationException("it turned finite media into non-finite features (NaN or infinity)");
             }
             catch (Exception error) when (error is not AdapterForwardException)
             {
