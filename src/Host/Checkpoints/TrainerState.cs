@@ -82,6 +82,13 @@ public sealed record TrainerState
     /// <summary>The SHA-256 of <see cref="Config"/>.</summary>
     public required string ConfigFingerprint { get; init; }
 
+    /// <summary>
+    /// The content of the data the run was trained on (<see cref="DataFingerprint"/>); <c>null</c> in checkpoints written
+    /// before it was recorded, whose data a resumed run cannot compare (docs/CHECKPOINTS.md says what is still checked).
+    /// Adding it kept <see cref="CurrentFormat"/>: older hosts ignore the key.
+    /// </summary>
+    public DataFingerprint? Data { get; init; }
+
     /// <summary>When the checkpoint was written.</summary>
     public DateTime WrittenAtUtc { get; init; } = DateTime.UtcNow;
 
@@ -102,11 +109,17 @@ public sealed record TrainerState
         }
         if (state is null) throw new InvalidDataException($"'{path}' is not a valid trainer state: it is null");
         if (state.Format != CurrentFormat)
-            throw new InvalidDataException($"'{path}' has checkpoint format {state.Format}; this host reads format {CurrentFormat}");
+            throw new InvalidDataException($"'{path}' has checkpoint format {state.Format}; this host reads format {CurrentFormat}" +
+                (state.Format > CurrentFormat ? " (the checkpoint was written by a newer version of the host: use that version)" : ""));
+        if (!IsBase64(state.TorchRngState))
+            throw new InvalidDataException($"'{path}' is not a valid trainer state: torch_rng_state is not base64");
         if (!state.StageComplete && (state.SampleOrder is null || state.Progress is null))
             throw new InvalidDataException($"'{path}' is a mid-stage checkpoint without sample_order or progress");
         return state;
     }
+
+    private static bool IsBase64(string? text) =>
+        text is not null && Convert.TryFromBase64String(text, new byte[text.Length], out _);
 }
 
 /// <summary>Where a <see cref="Training.SampleOrder"/> stands: its size and seed, permutations drawn and position in the last.</summary>
