@@ -30,7 +30,11 @@ public static class CheckpointIntegrity
         {
             string path = Path.Combine(directory, fileName);
             if (fileName != CheckpointLocation.WeightsFileName && !retry.Execute(() => File.Exists(path))) continue;
-            using var file = retry.Execute(() => SafetensorsFile.Open(path));
+            using var file = retry.Execute(() =>
+            {
+                NonEmptyFile.Require(path);
+                return SafetensorsFile.Open(path);
+            });
             foreach (var entry in file.Entries.Values.OrderBy(e => e.Name, StringComparer.Ordinal))
             {
                 if (!SafetensorsDTypes.IsFloatingPoint(entry.DType))
@@ -41,7 +45,7 @@ public static class CheckpointIntegrity
                 if (nan + infinite == 0) continue;
                 string kinds = string.Join(", ", new[] { nan > 0 ? $"{nan} NaN" : null, infinite > 0 ? $"{infinite} infinite" : null }.OfType<string>());
                 throw new InvalidDataException($"checkpoint '{directory}': tensor '{entry.Name}' in {fileName} holds {nan + infinite} non-finite " +
-                    $"values ({kinds}) among its {entry.ElementCount}; refusing to load it");
+                    $"value{(nan + infinite == 1 ? "" : "s")} ({kinds}) among its {entry.ElementCount}; refusing to load it");
             }
         }
     }

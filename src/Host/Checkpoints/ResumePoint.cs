@@ -49,6 +49,7 @@ public sealed class ResumePoint
     {
         retry ??= TransientFileRetry.Default;
         string statePath = Path.Combine(directory, CheckpointStore.StateFileName);
+        retry.Execute(() => NonEmptyFile.Require(statePath));
         var state = TrainerState.Parse(retry.Execute(() => File.ReadAllBytes(statePath)), statePath);
         if (!state.StageComplete && !retry.Execute(() => File.Exists(Path.Combine(directory, Checkpointer.OptimizerFileName))))
             throw new InvalidDataException($"checkpoint '{directory}' was written mid-stage but has no {Checkpointer.OptimizerFileName}");

@@ -91,7 +91,7 @@ public sealed class CheckpointLoadRefusalTests(TrainedLlavaRun run) : IClassFixt
         SafetensorsEdits.SetF32(Optimizer(copy, "checkpoint-000001"), Moment, (3, float.NegativeInfinity));
         copy.PointLatestAt("checkpoint-000001");
         string problem = $"checkpoint '{copy.Checkpoint("checkpoint-000001")}': tensor '{Moment}' in optimizer.safetensors holds 1 non-finite " +
-            $"values (1 infinite) among its {19 * 32}; refusing to load it";
+            $"value (1 infinite) among its {19 * 32}; refusing to load it";
 
         ShouldRefuse(copy, Resume(copy), $"cannot resume from checkpoint-000001: {problem}. Nothing was changed. " +
             "No earlier checkpoint is kept: start a new run in another run.output_dir");
@@ -156,6 +156,43 @@ public sealed class CheckpointLoadRefusalTests(TrainedLlavaRun run) : IClassFixt
         string problem = $"'{copy.LatestFile}' names 'checkpoint-000009', which is not a checkpoint directory with model.safetensors";
         ShouldRefuse(copy, Eval(copy), problem);
         ShouldRefuse(copy, Export(copy), problem);
+    }
+
+    private static void MakeFifo(string path)
+    {
+        File.Delete(path);
+        using var mkfifo = System.Diagnostics.Process.Start("mkfifo", [path]);
+        mkfifo.WaitForExit();
+        mkfifo.ExitCode.Should().Be(0);
+    }
+
+    /// <summary>Runs the refusal on another thread, so that a loader that opens the FIFO (and blocks) fails the test instead of hanging it.</summary>
+    private static void ShouldRefuseWithoutBlocking(RunCopy copy, string[] command, string expected) =>
+        Task.Run(() => ShouldRefuse(copy, command, expected)).Wait(TimeSpan.FromMinutes(2)).Should().BeTrue("a FIFO must never be opened");
+
+    [Fact]
+    public void A_fifo_in_place_of_a_checkpoint_file_is_refused_without_being_opened()
+    {
+        using var copy = run.Copy();
+        string weights = Weights(copy, Latest);
+        MakeFifo(weights);
+        string problem = $"'{weights}' is empty or not a regular file (a FIFO or a device, say); refusing to read it";
+
+        ShouldRefuseWithoutBlocking(copy, Resume(copy), $"cannot resume from {Latest}: {problem}. Nothing was changed. " +
+            EarlierCheckpoints(copy, "checkpoint-000001, checkpoint-000002"));
+        ShouldRefuseWithoutBlocking(copy, Eval(copy), problem);
+        ShouldRefuseWithoutBlocking(copy, Export(copy), problem);
+    }
+
+    [Fact]
+    public void A_fifo_in_place_of_latest_is_refused_without_being_opened()
+    {
+        using var copy = run.Copy();
+        MakeFifo(copy.LatestFile);
+
+        ShouldRefuseWithoutBlocking(copy, Resume(copy), $"cannot resume: '{copy.LatestFile}' is empty or not a regular file (a FIFO or a device, say); " +
+            $"refusing to read it; nothing was changed. {EarlierCheckpoints(copy, "checkpoint-000001, checkpoint-000002, checkpoint-000003")}");
+        ShouldRefuseWithoutBlocking(copy, Eval(copy), $"'{copy.LatestFile}' is empty or not a regular file (a FIFO or a device, say); refusing to read it");
     }
 
     [Fact]

@@ -6,7 +6,7 @@ namespace Pipeline.Host.Tests.Checkpoints;
 public static class FolderHash
 {
     /// <summary>
-    /// Every directory (<c>name/</c>) and every file (<c>name sha256</c>) under <paramref name="folder"/>, by relative
+    /// Every directory (<c>name/</c>) and every file (<c>name sha256</c>, or <c>name (empty)</c>) under <paramref name="folder"/>, by relative
     /// path; <c>(absent)</c> when the folder does not exist.
     /// </summary>
     public static List<string> Of(string folder)
@@ -17,5 +17,7 @@ public static class FolderHash
         return entries.Order(StringComparer.Ordinal).ToList();
     }
 
-    private static string Hash(string file) => Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(file)));
+    // A FIFO reports a length of 0 like an empty file: it is never opened, which would block.
+    private static string Hash(string file) =>
+        new FileInfo(file).Length == 0 ? "(empty)" : Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(file)));
 }

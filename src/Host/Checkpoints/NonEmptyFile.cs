@@ -1,0 +1,16 @@
+namespace Pipeline.Host.Checkpoints;
+
+/// <summary>
+/// Refuses a checkpoint file that is empty or not a regular file before anything opens it: opening a FIFO blocks until
+/// a writer comes, and a device reads without end. FIFOs, devices and sockets all report a length of 0, as an empty
+/// file does, and no checkpoint file (<c>latest</c>, <c>trainer_state.json</c>, the safetensors files) is valid empty.
+/// </summary>
+internal static class NonEmptyFile
+{
+    /// <summary>Throws <see cref="InvalidDataException"/> naming <paramref name="path"/> when it exists with a length of 0.</summary>
+    public static void Require(string path)
+    {
+        if (new FileInfo(path) is { Exists: true, Length: 0 })
+            throw new InvalidDataException($"'{path}' is empty or not a regular file (a FIFO or a device, say); refusing to read it");
+    }
+}
