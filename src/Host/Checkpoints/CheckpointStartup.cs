@@ -54,7 +54,7 @@ public static class CheckpointStartup
         {
             point = ResumePoint.Load(store.PathOf(latest), retry);
         }
-        catch (InvalidDataException e)
+        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
         {
             throw new InvalidOperationException($"cannot resume from {latest}: {e.Message.TrimEnd('.')}. Nothing was changed. {Alternatives(store, latest)}", e);
         }

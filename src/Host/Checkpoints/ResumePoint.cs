@@ -75,6 +75,7 @@ public sealed class ResumePoint
     {
         const string Advice = "Nothing was changed. Resume with the data the run was trained on, or train on this data as a new run " +
             "in another run.output_dir (for example --set run.output_dir=...)";
+        CheckEpochs(stages);
         if (State.Data is { } before)
         {
             var differences = now.DifferencesFrom(before);
@@ -91,6 +92,22 @@ public sealed class ResumePoint
         if (count >= 0 && count != State.SampleOrder!.Count)
             throw new InvalidOperationException($"cannot resume from {Name}: the data differs from the data it was trained on: " +
                 $"split '{split}': {State.SampleOrder.Count} samples at the checkpoint, {count} now. {Advice}");
+    }
+
+    /// <summary>
+    /// The data order is restored by drawing its permutations again, one per epoch: refuse an epoch count that the
+    /// stage's steps cannot have reached (a trainer state edited by hand), which would draw without end.
+    /// </summary>
+    private void CheckEpochs(IReadOnlyList<Config.StageConfig> stages)
+    {
+        if (State.SampleOrder is not { } order || State.StageIndex >= stages.Count) return;
+        var stage = stages[State.StageIndex];
+        long perStep = (long)stage.BatchSize * Math.Max(1, stage.GradientAccumulation);
+        long reachable = (State.Step * perStep + order.Count - 1) / order.Count;
+        if (order.Epochs > reachable)
+            throw new InvalidOperationException($"cannot resume from {Name}: '{Path.Combine(Directory, CheckpointStore.StateFileName)}' is not a valid " +
+                $"trainer state: sample_order is at epoch {order.Epochs}, but {State.Step} steps of {perStep} samples from {order.Count} reach epoch " +
+                $"{reachable} at most. Nothing was changed.");
     }
 
     /// <summary>
@@ -194,7 +211,13 @@ public sealed class ResumePoint
                 throw new InvalidDataException($"'{path}': '{key}' is not an optimizer moment of a parameter of this model");
             if (!entry.Shape.SequenceEqual(shape))
                 throw new InvalidDataException($"'{path}': '{key}' has shape [{string.Join(", ", entry.Shape)}], the parameter's is [{string.Join(", ", shape)}]");
+            if (!State.OptimizerSteps.ContainsKey(parameter))
+                throw new InvalidDataException($"'{path}' holds '{key}', but {CheckpointStore.StateFileName} has no optimizer step count for '{parameter}'");
         }
+        foreach (string parameter in State.OptimizerSteps.Keys)
+            foreach (string suffix in new[] { AdamWState.ExpAvg, AdamWState.ExpAvgSq })
+                if (!file.Entries.ContainsKey(parameter + suffix))
+                    throw new InvalidDataException($"'{path}' has no '{parameter + suffix}' for the optimizer step count of '{parameter}'");
     }
 
     /// <summary>Whether stage <paramref name="stageIndex"/> is the one the resumed run continues (true once).</summary>

@@ -115,7 +115,20 @@ public sealed record TrainerState
             throw new InvalidDataException($"'{path}' is not a valid trainer state: torch_rng_state is not base64");
         if (!state.StageComplete && (state.SampleOrder is null || state.Progress is null))
             throw new InvalidDataException($"'{path}' is a mid-stage checkpoint without sample_order or progress");
+        if (OutOfRange(state) is { } problem) throw new InvalidDataException($"'{path}' is not a valid trainer state: {problem}");
         return state;
+    }
+
+    /// <summary>The first counter no run writes (a negative length, a step past the stage's end, a position past the data), or <c>null</c>.</summary>
+    private static string? OutOfRange(TrainerState state)
+    {
+        if (state.MetricsBytes < 0) return $"metrics_bytes is {state.MetricsBytes}";
+        if (state.GlobalStep < 0 || state.StageIndex < 0) return $"global_step {state.GlobalStep} or stage_index {state.StageIndex} is negative";
+        if (state.Step < 0 || state.Step > state.TotalSteps) return $"step {state.Step} is not within the stage's {state.TotalSteps} steps";
+        if (state.SampleOrder is { } order && (order.Count < 1 || order.Epochs < 0 || order.Position < 0 || order.Position > order.Count
+                                            || (order.Epochs == 0 && order.Position != 0)))
+            return $"sample_order (count {order.Count}, epochs {order.Epochs}, position {order.Position}) is not a position in the data";
+        return null;
     }
 
     private static bool IsBase64(string? text) =>

@@ -231,6 +231,32 @@ public sealed class CheckpointLoadRefusalTests(TrainedLlavaRun run) : IClassFixt
             $"Nothing was changed. {EarlierCheckpoints(copy, "checkpoint-000001, checkpoint-000002")}");
     }
 
+    /// <summary>Counters of a mid-stage trainer state that no run writes, and what is said of each.</summary>
+    public static TheoryData<string, long, string> ImpossibleCounters => new()
+    {
+        { "metrics_bytes", -1, "is not a valid trainer state: metrics_bytes is -1" },
+        { "step", 5, "is not a valid trainer state: step 5 is not within the stage's 2 steps" },
+        { "sample_order.position", 4, "is not a valid trainer state: sample_order (count 3, epochs 6, position 4) is not a position in the data" },
+        // Restoring the order draws a permutation per epoch: this many would never end.
+        { "sample_order.epochs", int.MaxValue, $"is not a valid trainer state: sample_order is at epoch {int.MaxValue}, but 1 steps of 16 samples from 3 reach epoch 6 at most" },
+    };
+
+    [Theory]
+    [MemberData(nameof(ImpossibleCounters))]
+    public void A_trainer_state_with_counters_no_run_writes_is_refused(string key, long value, string expected)
+    {
+        using var copy = run.Copy();
+        copy.PointLatestAt("checkpoint-000001");
+        string path = Path.Combine(copy.Checkpoint("checkpoint-000001"), CheckpointStore.StateFileName);
+        var state = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path))!;
+        string[] keys = key.Split('.');
+        (keys.Length == 1 ? state : state[keys[0]]!)[keys[^1]] = value;
+        File.WriteAllText(path, state.ToJsonString());
+
+        string advice = key == "sample_order.epochs" ? "" : " No earlier checkpoint is kept: start a new run in another run.output_dir";
+        ShouldRefuse(copy, Resume(copy), $"cannot resume from checkpoint-000001: '{path}' {expected}. Nothing was changed.{advice}");
+    }
+
     [Fact]
     public void A_different_seed_is_a_configuration_change()
     {
