@@ -7,10 +7,15 @@ namespace Pipeline.Host.Checkpoints;
 /// </summary>
 internal static class NonEmptyFile
 {
-    /// <summary>Throws <see cref="InvalidDataException"/> naming <paramref name="path"/> when it exists with a length of 0.</summary>
+    /// <summary>
+    /// Throws <see cref="InvalidDataException"/> naming <paramref name="path"/> when it, or the file its symbolic links end
+    /// at, exists with a length of 0 (a link's own length is that of the path it holds).
+    /// </summary>
     public static void Require(string path)
     {
-        if (new FileInfo(path) is { Exists: true, Length: 0 })
+        var file = new FileInfo(path);
+        if (file.LinkTarget is not null && file.ResolveLinkTarget(returnFinalTarget: true) is { } target) file = new FileInfo(target.FullName);
+        if (file is { Exists: true, Length: 0 })
             throw new InvalidDataException($"'{path}' is empty or not a regular file (a FIFO or a device, say); refusing to read it");
     }
 }

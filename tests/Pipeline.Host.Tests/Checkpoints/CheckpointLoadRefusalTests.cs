@@ -185,6 +185,18 @@ public sealed class CheckpointLoadRefusalTests(TrainedLlavaRun run) : IClassFixt
     }
 
     [Fact]
+    public void A_symbolic_link_to_a_fifo_is_refused_without_being_opened()
+    {
+        using var copy = run.Copy();
+        string weights = Weights(copy, Latest), fifo = Path.Combine(copy.Directory, "fifo");
+        MakeFifo(fifo);
+        File.Delete(weights);
+        File.CreateSymbolicLink(weights, fifo);
+
+        ShouldRefuseWithoutBlocking(copy, Eval(copy), $"'{weights}' is empty or not a regular file (a FIFO or a device, say); refusing to read it");
+    }
+
+    [Fact]
     public void A_fifo_in_place_of_latest_is_refused_without_being_opened()
     {
         using var copy = run.Copy();

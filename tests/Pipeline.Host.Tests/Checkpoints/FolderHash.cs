@@ -6,7 +6,7 @@ namespace Pipeline.Host.Tests.Checkpoints;
 public static class FolderHash
 {
     /// <summary>
-    /// Every directory (<c>name/</c>) and every file (<c>name sha256</c>, or <c>name (empty)</c>) under <paramref name="folder"/>, by relative
+    /// Every directory (<c>name/</c>) and every file (<c>name sha256</c>, <c>name (empty)</c>, or <c>name -> target</c> for a link) under <paramref name="folder"/>, by relative
     /// path; <c>(absent)</c> when the folder does not exist.
     /// </summary>
     public static List<string> Of(string folder)
@@ -17,7 +17,9 @@ public static class FolderHash
         return entries.Order(StringComparer.Ordinal).ToList();
     }
 
-    // A FIFO reports a length of 0 like an empty file: it is never opened, which would block.
+    // A FIFO reports a length of 0 like an empty file, and a link may lead to one: neither is opened, which would block.
     private static string Hash(string file) =>
-        new FileInfo(file).Length == 0 ? "(empty)" : Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(file)));
+        new FileInfo(file) is { LinkTarget: { } target } ? $"-> {target}"
+        : new FileInfo(file).Length == 0 ? "(empty)"
+        : Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(file)));
 }
