@@ -29,6 +29,9 @@ public sealed class ResumePoint
     /// <summary>The checkpoint directory.</summary>
     public string Directory { get; }
 
+    /// <summary>The retry policy its files are read with.</summary>
+    internal TransientFileRetry Retry => _retry;
+
     /// <summary>The checkpoint's name.</summary>
     public string Name => Path.GetFileName(Directory);
 
@@ -62,82 +65,8 @@ public sealed class ResumePoint
     }
 
     /// <summary>
-    /// Refuses, before anything is written, a resume whose data differs from the checkpoint's
-    /// (<see cref="DataFingerprint"/>). A checkpoint written before data fingerprints were recorded is compared as far
-    /// as it can be: the sample count of the split its stage was training on (the weights' shapes, which the
-    /// vocabulary sets, are compared when they are loaded).
-    /// </summary>
-    /// <param name="now">The fingerprint of the data as it is now.</param>
-    /// <param name="stages">The run's stages, to find the split a mid-stage checkpoint was training on.</param>
-    /// <param name="log">Gets the warning for a checkpoint without a data fingerprint.</param>
-    /// <exception cref="InvalidOperationException">The data changed; the message says how and what to do.</exception>
-    public void CheckData(DataFingerprint now, IReadOnlyList<Config.StageConfig> stages, Action<string> log)
-    {
-        const string Advice = "Nothing was changed. Resume with the data the run was trained on, or train on this data as a new run " +
-            "in another run.output_dir (for example --set run.output_dir=...)";
-        CheckEpochs(stages);
-        if (State.Data is { } before)
-        {
-            var differences = now.DifferencesFrom(before);
-            if (differences.Count > 0)
-                throw new InvalidOperationException($"cannot resume from {Name}: the data differs from the data it was trained on: " +
-                    $"{string.Join("; ", differences)}. {Advice}");
-            return;
-        }
-        log($"warning: {Name} was written without a data fingerprint (by an earlier version); only its sample count and vocabulary size " +
-            "can be compared with the data now, an edited sample is not detected");
-        if (State.StageComplete || State.StageIndex >= stages.Count) return;
-        string split = stages[State.StageIndex].Split.ToString().ToLowerInvariant();
-        int count = now.Splits.TryGetValue(split, out var fingerprint) ? fingerprint.Samples : -1;
-        if (count >= 0 && count != State.SampleOrder!.Count)
-            throw new InvalidOperationException($"cannot resume from {Name}: the data differs from the data it was trained on: " +
-                $"split '{split}': {State.SampleOrder.Count} samples at the checkpoint, {count} now. {Advice}");
-    }
-
-    /// <summary>
-    /// The data order is restored by drawing its permutations again, one per epoch: refuse an epoch count that the
-    /// stage's steps cannot have reached (a trainer state edited by hand), which would draw without end.
-    /// </summary>
-    private void CheckEpochs(IReadOnlyList<Config.StageConfig> stages)
-    {
-        if (State.SampleOrder is not { } order || State.StageIndex >= stages.Count) return;
-        var stage = stages[State.StageIndex];
-        long perStep = (long)stage.BatchSize * Math.Max(1, stage.GradientAccumulation);
-        long reachable = (State.Step * perStep + order.Count - 1) / order.Count;
-        if (order.Epochs > reachable)
-            throw new InvalidOperationException($"cannot resume from {Name}: '{Path.Combine(Directory, CheckpointStore.StateFileName)}' is not a valid " +
-                $"trainer state: sample_order is at epoch {order.Epochs}, but {State.Step} steps of {perStep} samples from {order.Count} reach epoch " +
-                $"{reachable} at most. Nothing was changed.");
-    }
-
-    /// <summary>
-    /// Refuses, before anything is written, a <c>metrics.jsonl</c> that <see cref="CutMetrics"/> cannot cut back to the
-    /// checkpoint: one shorter than it was then (records before the checkpoint were removed), or one whose byte at the
-    /// checkpoint's length does not end a line (it was edited). A deleted file is allowed: the resumed run writes a new one.
-    /// </summary>
-    /// <exception cref="InvalidOperationException">The file cannot be continued; the message says what to do.</exception>
-    public void CheckMetrics(string metricsPath)
-    {
-        if (!_retry.Execute(() => File.Exists(metricsPath)) || State.MetricsBytes == 0) return;
-        const string Advice = "Nothing was changed. Restore the file, or delete it to resume with a new one that holds only the records written after";
-        long length = _retry.Execute(() => new FileInfo(metricsPath).Length);
-        if (length < State.MetricsBytes)
-            throw new InvalidOperationException($"cannot resume from {Name}: {metricsPath} is {length} bytes, shorter than the {State.MetricsBytes} " +
-                $"it had at {Name}: records written before the checkpoint were removed. {Advice} {Name}");
-        int last = _retry.Execute(() =>
-        {
-            using var file = new FileStream(metricsPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-            file.Position = State.MetricsBytes - 1;
-            return file.ReadByte();
-        });
-        if (last != '\n')
-            throw new InvalidOperationException($"cannot resume from {Name}: {metricsPath} was edited since {Name}: its byte {State.MetricsBytes}, " +
-                $"where the records written up to the checkpoint end, does not end a line. {Advice} {Name}");
-    }
-
-    /// <summary>
     /// Cuts <c>metrics.jsonl</c> back to its length at the checkpoint: records written after it are written again.
-    /// Call <see cref="CheckMetrics"/> first, before the output directory is touched.
+    /// Call <see cref="ResumeChecks.CheckMetrics"/> first, before the output directory is touched.
     /// </summary>
     public void CutMetrics(string metricsPath, Action<string> log)
     {
@@ -147,7 +76,8 @@ public sealed class ResumePoint
             log($"warning: {metricsPath} is missing; the resumed run writes a new one, holding the records written after {Name} only");
             return;
         }
-        if (length < State.MetricsBytes) throw new InvalidOperationException($"{metricsPath} is shorter than at {Name}; call {nameof(CheckMetrics)} first");
+        if (length < State.MetricsBytes)
+            throw new InvalidOperationException($"{metricsPath} is shorter than at {Name}; call {nameof(ResumeChecks)}.{nameof(ResumeChecks.CheckMetrics)} first");
         if (length == State.MetricsBytes) return;
         _retry.Execute(() =>
         {

@@ -50,8 +50,8 @@ public static class PipelineRunner
         if (resumePoint is not null)
         {
             // Whether the checkpoint still fits the data, the metrics file and the model is known before anything is written.
-            resumePoint.CheckData(dataFingerprint, config.Stages, log);
-            resumePoint.CheckMetrics(metricsPath);
+            ResumeChecks.CheckData(resumePoint, dataFingerprint, config.Stages, log);
+            ResumeChecks.CheckMetrics(resumePoint, metricsPath);
             FinalizerFence.Run(() =>
             {
                 precision.ReplayBeforeResume(config.Stages.Take(resumePoint.FirstStageIndex).Select(s => (IReadOnlyList<string>)s.Trainable));
