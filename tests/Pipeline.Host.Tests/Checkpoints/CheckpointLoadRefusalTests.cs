@@ -208,6 +208,17 @@ public sealed class CheckpointLoadRefusalTests(TrainedLlavaRun run) : IClassFixt
     }
 
     [Fact]
+    public void A_checkpoint_of_another_model_shape_is_refused_naming_both_shapes()
+    {
+        using var copy = run.Copy();
+        string problem = $"'{Weights(copy, Latest)}': 'llm.lm_head.weight' has shape [19, 32], the model's is [19, 64]";
+        string[] wider = ["--set", "model.llm.hidden_size=64"];
+
+        ShouldRefuse(copy, [.. Eval(copy), .. wider], problem);
+        ShouldRefuse(copy, [.. Export(copy), .. wider], problem);
+    }
+
+    [Fact]
     public void A_mid_stage_checkpoint_without_its_optimizer_file_is_refused()
     {
         using var copy = run.Copy();
