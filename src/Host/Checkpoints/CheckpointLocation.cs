@@ -24,7 +24,8 @@ public static class CheckpointLocation
     /// <summary>
     /// Resolves <paramref name="path"/> to a checkpoint directory: a checkpoint directory itself (it holds
     /// <see cref="WeightsFileName"/>), or a run's output directory or checkpoints folder, whose <c>latest</c> names
-    /// one. Throws <see cref="FileNotFoundException"/> saying what was looked for.
+    /// one. Throws <see cref="FileNotFoundException"/> saying what was looked for, or <see cref="InvalidDataException"/> for
+    /// a <c>latest</c> that is empty or not a regular file.
     /// </summary>
     public static string Resolve(string path)
     {
@@ -34,6 +35,7 @@ public static class CheckpointLocation
         {
             string latest = Path.Combine(folder, LatestFileName);
             if (!File.Exists(latest)) continue;
+            NonEmptyFile.Require(latest);
             string name = File.ReadAllText(latest).Trim();
             string directory = Path.Combine(folder, name);
             if (name.Length == 0 || Path.GetFileName(name) != name || !File.Exists(Path.Combine(directory, WeightsFileName)))

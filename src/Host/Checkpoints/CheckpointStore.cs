@@ -60,6 +60,7 @@ public sealed class CheckpointStore
     {
         string path = Path.Combine(Folder, CheckpointLocation.LatestFileName);
         if (!_retry.Execute(() => File.Exists(path))) return null;
+        _retry.Execute(() => NonEmptyFile.Require(path));
         string name = _retry.Execute(() => File.ReadAllText(path)).Trim();
         if (!IsComplete(name))
             throw new InvalidDataException($"'{path}' names '{name}', which is not a complete checkpoint directory in {Folder} " +

@@ -25,6 +25,7 @@ public sealed class Checkpointer
     private readonly Action<string> _log;
     private readonly HashSet<string> _trained = new(StringComparer.Ordinal);
     private readonly List<StageSummary> _completed = [];
+    private readonly DataFingerprint? _data;
 
     /// <param name="options">When to write and how many to keep.</param>
     /// <param name="store">The run's checkpoints folder.</param>
@@ -34,9 +35,11 @@ public sealed class Checkpointer
     /// <param name="stageSteps">Optimizer steps of every stage, to number checkpoints by the run's global step.</param>
     /// <param name="resume">The checkpoint a resumed run started from, whose trained weights and finished stages carry over.</param>
     /// <param name="log">Where a line per checkpoint goes.</param>
+    /// <param name="data">The run's data fingerprint, recorded in every checkpoint; <c>null</c> records none.</param>
     public Checkpointer(CheckpointOptions options, CheckpointStore store, ConfigFingerprint fingerprint, MetricsWriter metrics,
-        ParameterInventory inventory, IReadOnlyList<long> stageSteps, ResumePoint? resume, Action<string> log)
+        ParameterInventory inventory, IReadOnlyList<long> stageSteps, ResumePoint? resume, Action<string> log, DataFingerprint? data = null)
     {
+        _data = data;
         _options = options;
         _store = store;
         _fingerprint = fingerprint;
@@ -53,13 +56,13 @@ public sealed class Checkpointer
 
     /// <summary>The checkpointer of a pipeline run, or <c>null</c> when <c>run.checkpoint.enabled</c> is false.</summary>
     public static Checkpointer? ForRun(PipelineDefinition definition, DataSplits splits, MetricsWriter metrics, ParameterInventory inventory,
-        ResumePoint? resume, Action<string> log)
+        ResumePoint? resume, Action<string> log, DataFingerprint? data = null)
     {
         var options = definition.Config.Run.Checkpoint;
         if (!options.Enabled) return null;
         var stageSteps = StageTrainer.TotalSteps(definition.Config.Stages, splits);
         return new Checkpointer(options, new CheckpointStore(CheckpointLocation.Folder(definition.OutputDirectory)), ConfigFingerprint.Of(definition),
-            metrics, inventory, stageSteps, resume, log);
+            metrics, inventory, stageSteps, resume, log, data);
     }
 
     /// <summary>Size and duration of the last checkpoint written, or <c>null</c> before the first.</summary>
@@ -108,7 +111,7 @@ public sealed class Checkpointer
             ScheduleState = stageComplete ? new Dictionary<string, double>() : run.Schedule.SaveState(),
             OptimizerSteps = optimizerSteps, TorchRngState = RandomState.Capture(),
             ParametersWithGradients = ParametersWithGradients(), MetricsBytes = _metrics.Length,
-            Config = _fingerprint.Values, ConfigFingerprint = _fingerprint.Hash,
+            Config = _fingerprint.Values, ConfigFingerprint = _fingerprint.Hash, Data = _data,
         };
         files.Add(new(CheckpointStore.StateFileName, ByteChunks.Of(state.ToJson())));
         _store.Write(name, files, _options.KeepLast);

@@ -25,12 +25,21 @@ public static class ModelWeights
     /// <param name="retry">The retry policy for file reads; <see cref="TransientFileRetry.Default"/> when null.</param>
     /// <exception cref="FileNotFoundException">No checkpoint is found at <paramref name="checkpoint"/>.</exception>
     /// <exception cref="InvalidDataException">
-    /// The file is not valid safetensors, or a tensor's shape differs from the model's; then nothing is loaded.
+    /// The checkpoint fails <see cref="CheckpointIntegrity.Verify"/> (not valid safetensors, a tensor that is not
+    /// floating-point or holds a NaN or an infinity), or a tensor's shape differs from the model's; then nothing is loaded.
     /// </exception>
-    public static WeightsLoadReport Load(nn.Module model, string checkpoint, TransientFileRetry? retry = null)
+    public static WeightsLoadReport Load(nn.Module model, string checkpoint, TransientFileRetry? retry = null) =>
+        Load(model, checkpoint, retry, verified: false);
+
+    /// <summary>
+    /// <see cref="Load(nn.Module, string, TransientFileRetry?)"/> for a checkpoint directory that <see cref="ResumePoint.Load"/>
+    /// has verified already (<paramref name="verified"/>), so its files are not read twice.
+    /// </summary>
+    internal static WeightsLoadReport Load(nn.Module model, string checkpoint, TransientFileRetry? retry, bool verified)
     {
         retry ??= TransientFileRetry.Default;
         string directory = retry.Execute(() => CheckpointLocation.Resolve(checkpoint));
+        if (!verified) CheckpointIntegrity.Verify(directory, retry);
         string path = Path.Combine(directory, CheckpointLocation.WeightsFileName);
         using var file = retry.Execute(() => SafetensorsFile.Open(path));
         var targets = model.state_dict();

@@ -16,6 +16,15 @@ public static class RandomState
         return Convert.ToBase64String(state.bytes);
     }
 
+    /// <summary>Whether <paramref name="captured"/> is base64 of a state as long as the generator's own (checked before a resume changes anything).</summary>
+    public static bool Fits(string captured)
+    {
+        var bytes = new byte[captured.Length];
+        if (!Convert.TryFromBase64String(captured, bytes, out int length)) return false;
+        using var state = get_rng_state();
+        return length == state.bytes.Length;
+    }
+
     /// <summary>Puts the generator back into a state <see cref="Capture"/> returned.</summary>
     public static void Restore(string captured)
     {

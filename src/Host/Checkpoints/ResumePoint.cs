@@ -29,6 +29,9 @@ public sealed class ResumePoint
     /// <summary>The checkpoint directory.</summary>
     public string Directory { get; }
 
+    /// <summary>The retry policy its files are read with.</summary>
+    internal TransientFileRetry Retry => _retry;
+
     /// <summary>The checkpoint's name.</summary>
     public string Name => Path.GetFileName(Directory);
 
@@ -41,26 +44,40 @@ public sealed class ResumePoint
     /// <summary>The stage the resumed run runs first (the number of stages when the run is complete).</summary>
     public int FirstStageIndex => State.StageComplete ? State.StageIndex + 1 : State.StageIndex;
 
-    /// <summary>Reads the checkpoint in <paramref name="directory"/>; throws <see cref="InvalidDataException"/> for a broken one.</summary>
+    /// <summary>
+    /// Reads the checkpoint in <paramref name="directory"/> and checks its tensor files
+    /// (<see cref="CheckpointIntegrity.Verify"/>); throws <see cref="InvalidDataException"/> for a broken one.
+    /// </summary>
     public static ResumePoint Load(string directory, TransientFileRetry? retry = null)
     {
         retry ??= TransientFileRetry.Default;
         string statePath = Path.Combine(directory, CheckpointStore.StateFileName);
+        retry.Execute(() => NonEmptyFile.Require(statePath));
         var state = TrainerState.Parse(retry.Execute(() => File.ReadAllBytes(statePath)), statePath);
+        if (!state.StageComplete && !retry.Execute(() => File.Exists(Path.Combine(directory, Checkpointer.OptimizerFileName))))
+            throw new InvalidDataException($"checkpoint '{directory}' was written mid-stage but has no {Checkpointer.OptimizerFileName}");
+        if (!RandomState.Fits(state.TorchRngState))
+            throw new InvalidDataException($"'{statePath}': torch_rng_state is not a state of this torch build's CPU generator");
+        CheckpointIntegrity.Verify(directory, retry);
         string weightsPath = Path.Combine(directory, CheckpointLocation.WeightsFileName);
         using var weights = retry.Execute(() => SafetensorsFile.Open(weightsPath));
         return new ResumePoint(directory, state, weights.Entries.Keys.Order(StringComparer.Ordinal).ToList(), retry);
     }
 
-    /// <summary>Cuts <c>metrics.jsonl</c> back to its length at the checkpoint: records written after it are written again.</summary>
+    /// <summary>
+    /// Cuts <c>metrics.jsonl</c> back to its length at the checkpoint: records written after it are written again.
+    /// Call <see cref="ResumeChecks.CheckMetrics"/> first, before the output directory is touched.
+    /// </summary>
     public void CutMetrics(string metricsPath, Action<string> log)
     {
-        long length = _retry.Execute(() => File.Exists(metricsPath) ? new FileInfo(metricsPath).Length : 0);
-        if (length < State.MetricsBytes)
+        long length = _retry.Execute(() => File.Exists(metricsPath) ? new FileInfo(metricsPath).Length : -1);
+        if (length < 0)
         {
-            log($"warning: {metricsPath} is {length} bytes, shorter than the {State.MetricsBytes} it had at {Name}; new records are appended to it");
+            log($"warning: {metricsPath} is missing; the resumed run writes a new one, holding the records written after {Name} only");
             return;
         }
+        if (length < State.MetricsBytes)
+            throw new InvalidOperationException($"{metricsPath} is shorter than at {Name}; call {nameof(ResumeChecks)}.{nameof(ResumeChecks.CheckMetrics)} first");
         if (length == State.MetricsBytes) return;
         _retry.Execute(() =>
         {
@@ -84,14 +101,53 @@ public sealed class ResumePoint
         if (removed > 0) log($"{Path.GetFileName(directory)}: removed {removed} events written after {Name}");
     }
 
-    /// <summary>Loads the checkpoint's weights into <paramref name="model"/>; every tensor in the file must find its parameter.</summary>
+    /// <summary>
+    /// Loads the checkpoint's weights into <paramref name="model"/>; every tensor in the weights file must find its
+    /// parameter, with its shape, and every optimizer moment a parameter of its shape. Call it before the output
+    /// directory is touched: a refusal then changes nothing (the model, half loaded, is the process's own).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The checkpoint does not fit the model; the message says what to do.</exception>
     public WeightsLoadReport LoadWeights(nn.Module model)
     {
-        var report = ModelWeights.Load(model, Directory, _retry);
-        if (report.Unexpected.Count > 0)
-            throw new InvalidDataException($"{Name}: the model has no parameter for {report.Unexpected.Count} saved tensors " +
-                $"({string.Join(", ", report.Unexpected.Take(5))}); was it written by another version of a plugin?");
-        return report;
+        const string Advice = "Nothing was changed. Was the data's vocabulary or a plugin changed since? Resume with the data and plugins the run " +
+            "was trained with, or start a new run in another run.output_dir";
+        try
+        {
+            var report = ModelWeights.Load(model, Directory, _retry, verified: true);
+            if (report.Unexpected.Count > 0)
+                throw new InvalidDataException($"the model has no parameter for {report.Unexpected.Count} saved tensors " +
+                    $"({string.Join(", ", report.Unexpected.Take(5))})");
+            CheckOptimizerShapes(model);
+            return report;
+        }
+        catch (InvalidDataException e)
+        {
+            throw new InvalidOperationException($"cannot resume from {Name}: {e.Message}. {Advice}", e);
+        }
+    }
+
+    /// <summary>Every tensor of <c>optimizer.safetensors</c> must be a moment of a model parameter with that parameter's shape.</summary>
+    private void CheckOptimizerShapes(nn.Module model)
+    {
+        string path = Path.Combine(Directory, Checkpointer.OptimizerFileName);
+        if (State.StageComplete || !_retry.Execute(() => File.Exists(path))) return;
+        var shapes = model.state_dict().ToDictionary(p => p.Key, p => p.Value.shape, StringComparer.Ordinal);
+        using var file = _retry.Execute(() => SafetensorsFile.Open(path));
+        foreach (var (key, entry) in file.Entries.OrderBy(e => e.Key, StringComparer.Ordinal))
+        {
+            string? suffix = new[] { AdamWState.MaxExpAvgSq, AdamWState.ExpAvgSq, AdamWState.ExpAvg }.FirstOrDefault(s => key.EndsWith(s, StringComparison.Ordinal));
+            string parameter = suffix is null ? key : key[..^suffix.Length];
+            if (suffix is null || !shapes.TryGetValue(parameter, out long[]? shape))
+                throw new InvalidDataException($"'{path}': '{key}' is not an optimizer moment of a parameter of this model");
+            if (!entry.Shape.SequenceEqual(shape))
+                throw new InvalidDataException($"'{path}': '{key}' has shape [{string.Join(", ", entry.Shape)}], the parameter's is [{string.Join(", ", shape)}]");
+            if (!State.OptimizerSteps.ContainsKey(parameter))
+                throw new InvalidDataException($"'{path}' holds '{key}', but {CheckpointStore.StateFileName} has no optimizer step count for '{parameter}'");
+        }
+        foreach (string parameter in State.OptimizerSteps.Keys)
+            foreach (string suffix in new[] { AdamWState.ExpAvg, AdamWState.ExpAvgSq })
+                if (!file.Entries.ContainsKey(parameter + suffix))
+                    throw new InvalidDataException($"'{path}' has no '{parameter + suffix}' for the optimizer step count of '{parameter}'");
     }
 
     /// <summary>Whether stage <paramref name="stageIndex"/> is the one the resumed run continues (true once).</summary>

@@ -82,6 +82,13 @@ public sealed record TrainerState
     /// <summary>The SHA-256 of <see cref="Config"/>.</summary>
     public required string ConfigFingerprint { get; init; }
 
+    /// <summary>
+    /// The content of the data the run was trained on (<see cref="DataFingerprint"/>); <c>null</c> in checkpoints written
+    /// before it was recorded, whose data a resumed run cannot compare (docs/CHECKPOINTS.md says what is still checked).
+    /// Adding it kept <see cref="CurrentFormat"/>: older hosts ignore the key.
+    /// </summary>
+    public DataFingerprint? Data { get; init; }
+
     /// <summary>When the checkpoint was written.</summary>
     public DateTime WrittenAtUtc { get; init; } = DateTime.UtcNow;
 
@@ -102,11 +109,30 @@ public sealed record TrainerState
         }
         if (state is null) throw new InvalidDataException($"'{path}' is not a valid trainer state: it is null");
         if (state.Format != CurrentFormat)
-            throw new InvalidDataException($"'{path}' has checkpoint format {state.Format}; this host reads format {CurrentFormat}");
+            throw new InvalidDataException($"'{path}' has checkpoint format {state.Format}; this host reads format {CurrentFormat}" +
+                (state.Format > CurrentFormat ? " (the checkpoint was written by a newer version of the host: use that version)" : ""));
+        if (!IsBase64(state.TorchRngState))
+            throw new InvalidDataException($"'{path}' is not a valid trainer state: torch_rng_state is not base64");
         if (!state.StageComplete && (state.SampleOrder is null || state.Progress is null))
             throw new InvalidDataException($"'{path}' is a mid-stage checkpoint without sample_order or progress");
+        if (OutOfRange(state) is { } problem) throw new InvalidDataException($"'{path}' is not a valid trainer state: {problem}");
         return state;
     }
+
+    /// <summary>The first counter no run writes (a negative length, a step past the stage's end, a position past the data), or <c>null</c>.</summary>
+    private static string? OutOfRange(TrainerState state)
+    {
+        if (state.MetricsBytes < 0) return $"metrics_bytes is {state.MetricsBytes}";
+        if (state.GlobalStep < 0 || state.StageIndex < 0) return $"global_step {state.GlobalStep} or stage_index {state.StageIndex} is negative";
+        if (state.Step < 0 || state.Step > state.TotalSteps) return $"step {state.Step} is not within the stage's {state.TotalSteps} steps";
+        if (state.SampleOrder is { } order && (order.Count < 1 || order.Epochs < 0 || order.Position < 0 || order.Position > order.Count
+                                            || (order.Epochs == 0 && order.Position != 0)))
+            return $"sample_order (count {order.Count}, epochs {order.Epochs}, position {order.Position}) is not a position in the data";
+        return null;
+    }
+
+    private static bool IsBase64(string? text) =>
+        text is not null && Convert.TryFromBase64String(text, new byte[text.Length], out _);
 }
 
 /// <summary>Where a <see cref="Training.SampleOrder"/> stands: its size and seed, permutations drawn and position in the last.</summary>

@@ -6,7 +6,8 @@ namespace Pipeline.Host.Interop;
 
 /// <summary>
 /// <c>pipeline export</c>'s work: builds the model the YAML declares (pretrained weights included), loads a training
-/// checkpoint's trained weights into it, and writes the requested format.
+/// checkpoint's trained weights into it (a damaged checkpoint is refused before anything is written: see
+/// <see cref="CheckpointIntegrity"/>), and writes the requested format.
 /// </summary>
 public static class ModelExport
 {

@@ -16,7 +16,8 @@ public sealed record CheckpointEvaluation(string CheckpointDirectory, WeightsLoa
     /// Builds the pipeline's model exactly as training does (same seed, so weights a checkpoint leaves out get the same
     /// initial values), loads the checkpoint <paramref name="checkpointPath"/> names (see
     /// <see cref="CheckpointLocation.Resolve"/>), and evaluates it on the eval split with the training evaluator.
-    /// A checkpoint tensor the model has no entry for is an error: the checkpoint belongs to another configuration.
+    /// A checkpoint tensor the model has no entry for is an error: the checkpoint belongs to another configuration. So is
+    /// a damaged checkpoint (<see cref="CheckpointIntegrity"/>: a non-finite, integer-typed or truncated tensor).
     /// </summary>
     public static CheckpointEvaluation Run(PipelineDefinition definition, string checkpointPath)
     {

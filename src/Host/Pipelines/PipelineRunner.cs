@@ -44,11 +44,27 @@ public static class PipelineRunner
         var (report, collator) = DataPreparation.Check(definition, data, built.Model, log);
         using var splits = report.Splits;
         BatchFit.Check(definition, built, splits, collator, device, Pipeline.Host.IO.AvailableMemory.Read(), log);
+        var dataFingerprint = DataFingerprint.Of(splits, tokenizer);
 
         string output = definition.OutputDirectory;
-        Directory.CreateDirectory(output);
         string metricsPath = Path.Combine(output, "metrics.jsonl");
         string tensorBoardPath = Path.Combine(output, TensorBoardWriter.FolderName);
+        var precision = new FrozenWeightPrecision(built.Model, built.Inventory, config.Model);
+        if (resumePoint is not null)
+        {
+            // Whether the checkpoint still fits the data, the metrics file and the model is known before anything is written.
+            ResumeChecks.CheckData(resumePoint, dataFingerprint, config.Stages, log);
+            ResumeChecks.CheckMetrics(resumePoint, metricsPath);
+            FinalizerFence.Run(() =>
+            {
+                precision.ReplayBeforeResume(config.Stages.Take(resumePoint.FirstStageIndex).Select(s => (IReadOnlyList<string>)s.Trainable));
+                return 0;
+            });
+            log($"loaded {resumePoint.LoadWeights(built.Model).Loaded.Count} trained tensors from {resumePoint.Name}");
+        }
+
+        Directory.CreateDirectory(output);
+        CheckpointStartup.RemoveLeftovers(definition, resumePoint, log);
         if (resumePoint is not null)
         {
             resumePoint.CutMetrics(metricsPath, log);
@@ -64,16 +80,6 @@ public static class PipelineRunner
         if (tokenizer is WordTokenizer words) words.Save(Path.Combine(output, "tokenizer.words.json"));
 
         foreach (string line in built.LoadedWeights.SelectMany(r => r.Describe())) log(line);
-        var precision = new FrozenWeightPrecision(built.Model, built.Inventory, config.Model);
-        if (resumePoint is not null)
-        {
-            FinalizerFence.Run(() =>
-            {
-                precision.ReplayBeforeResume(config.Stages.Take(resumePoint.FirstStageIndex).Select(s => (IReadOnlyList<string>)s.Trainable));
-                return 0;
-            });
-            log($"loaded {resumePoint.LoadWeights(built.Model).Loaded.Count} trained tensors from {resumePoint.Name}");
-        }
         var stageSteps = config.Stages.Zip(StageTrainer.TotalSteps(config.Stages, splits), (stage, steps) => (stage.Name, steps));
         var tensorBoard = config.Run.Tensorboard ? new TensorBoardWriter(tensorBoardPath, new TensorBoardScalars(stageSteps)) : null;
         using var metrics = new MetricsWriter(metricsPath, tensorBoard);
@@ -85,7 +91,7 @@ public static class PipelineRunner
             Collator = collator, Precision = precision,
             EvalBatchSize = config.Data.EvalBatchSize, PrefetchBatches = config.Data.PrefetchBatches, LogEvery = Math.Max(1, config.Run.LogEvery), Metrics = metrics,
             CreateSchedule = (selection, context) => CreateSchedule(definition, selection, context), Log = log,
-            Checkpoints = Checkpointer.ForRun(definition, splits, metrics, built.Inventory, resumePoint, log), Resume = resumePoint,
+            Checkpoints = Checkpointer.ForRun(definition, splits, metrics, built.Inventory, resumePoint, log, dataFingerprint), Resume = resumePoint,
             OnNonFinite = config.Run.OnNonFinite, MaxConsecutiveSkips = config.Run.MaxConsecutiveSkips,
             StageStarted = reporter.StageStarted, StepCompleted = reporter.StepCompleted,
         };

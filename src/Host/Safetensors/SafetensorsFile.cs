@@ -73,16 +73,26 @@ public sealed class SafetensorsFile : IDisposable
     /// </summary>
     public Tensor Read(string name, ScalarType? type = null, Device? device = null)
     {
-        if (!_entries.TryGetValue(name, out var entry)) throw new KeyNotFoundException($"'{Path}' has no tensor '{name}'");
-        var data = new byte[entry.ByteLength];
-        int read = RandomAccess.Read(_handle, data, _dataStart + entry.Begin);
-        if (read != data.Length) throw Corrupt(Path, $"tensor '{name}' is truncated ({read} of {data.Length} bytes)");
+        byte[] data = ReadBytes(name);
+        var entry = _entries[name];
         using var scope = NewDisposeScope();
         Tensor tensor = empty(entry.Shape, SafetensorsDTypes.ToScalarType(entry.DType), device: CPU);
         if (data.Length > 0) tensor.bytes = data;
         if (type is { } target && target != tensor.dtype) tensor = tensor.to(target);
         if (device is not null && device.type != DeviceType.CPU) tensor = tensor.to(device);
         return tensor.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The raw little-endian bytes of tensor <paramref name="name"/>, as stored (no tensor is made).</summary>
+    /// <exception cref="KeyNotFoundException">The file has no such tensor.</exception>
+    /// <exception cref="InvalidDataException">The file ends before the tensor's last byte.</exception>
+    public byte[] ReadBytes(string name)
+    {
+        if (!_entries.TryGetValue(name, out var entry)) throw new KeyNotFoundException($"'{Path}' has no tensor '{name}'");
+        var data = new byte[entry.ByteLength];
+        int read = RandomAccess.Read(_handle, data, _dataStart + entry.Begin);
+        if (read != data.Length) throw Corrupt(Path, $"tensor '{name}' is truncated ({read} of {data.Length} bytes)");
+        return data;
     }
 
     /// <inheritdoc />
