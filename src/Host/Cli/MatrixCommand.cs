@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Pipeline.Host.Composition;
+using Pipeline.Host.Config.Binding;
 using Pipeline.Host.Matrix;
 using YamlDotNet.RepresentationModel;
 
@@ -44,14 +45,25 @@ public static class MatrixCommand
             MatrixOutputLocation.Refuse(matrix, fromOption: parse.GetValue(output) is not null);
             var pluginDirectories = parse.GetValue(plugins) ?? [];
             foreach (string directory in pluginDirectories) PluginSearchPath.CommandLineDirectory(directory);
+            string? mode = parse.GetValue(index) is not null ? "--index" : parse.GetValue(emit) is not null ? "--emit" : null;
+            var ignored = new (string Name, bool Given)[]
+            {
+                ("--only", (parse.GetValue(only) ?? []).Length > 0), ("--jobs", parse.GetResult(jobs) is { Implicit: false }),
+                ("--baseline", parse.GetValue(baseline) is not null), ("--write-baseline", parse.GetValue(writeBaseline) is not null),
+            }.Where(o => o.Given).Select(o => o.Name).ToList();
+            if (mode is not null && ignored.Count > 0)
+                throw new ConfigException(mode, 0, 0, $"runs no matrix here, so {string.Join(" and ", ignored)} would be ignored; leave {(ignored.Count == 1 ? "it" : "them")} out " +
+                    "(collect the results with 'pipeline matrix collect DIR', which takes --baseline and --write-baseline)");
             if (parse.GetValue(index) is int cellIndex) return RunOneCell(matrix, cellIndex, pluginDirectories);
             if (parse.GetValue(emit) is string scheduler) return EmitArrayJob(matrix, scheduler, pluginDirectories);
 
-            if (parse.GetValue(jobs) < 1) throw new ArgumentException($"--jobs must be at least 1, got {parse.GetValue(jobs)}");
+            if (parse.GetValue(jobs) < 1) throw new ConfigException("--jobs", 0, 0, $"must be at least 1, got {parse.GetValue(jobs)}");
+            var selected = CellSelector.Select(matrix, parse.GetValue(only) ?? []);
+            // A baseline that cannot be read is found now, not after every cell has trained.
+            if (parse.GetValue(baseline) is string given) ReadableBaseline(given);
             var fingerprints = MatrixValidator.Validate(matrix, pluginDirectories);
             Console.WriteLine($"{matrix.Path}: {matrix.Cells.Count} cells valid; output in {matrix.OutputDirectory}");
             MatrixManifest.Of(matrix, fingerprints).Write(matrix.OutputDirectory);
-            var selected = CellSelector.Select(matrix, parse.GetValue(only) ?? []);
             MatrixLocalRunner.Run(matrix, selected, fingerprints, parse.GetValue(jobs), pluginDirectories, Console.WriteLine);
             var names = (parse.GetValue(only) ?? []).Length > 0 ? selected.Select(c => c.Name).ToHashSet() : null;
             var outcome = MatrixOutcome.Finish(matrix.OutputDirectory, names, parse.GetValue(baseline), parse.GetValue(writeBaseline), Console.WriteLine);
@@ -72,6 +84,7 @@ public static class MatrixCommand
         command.SetAction(parse => CommandErrors.Run(() =>
         {
             string dir = Path.GetFullPath(parse.GetValue(directory)!);
+            if (parse.GetValue(baseline) is string given) ReadableBaseline(given);
             MatrixOutputLocation.RefuseCollect(dir);
             var outcome = MatrixOutcome.Finish(dir, null, parse.GetValue(baseline), parse.GetValue(writeBaseline), Console.WriteLine);
             return ExitCode(outcome, null);
@@ -82,9 +95,11 @@ public static class MatrixCommand
     private static int RunOneCell(MatrixDefinition matrix, int cellIndex, IReadOnlyList<string> pluginDirectories)
     {
         if (cellIndex < 0 || cellIndex >= matrix.Cells.Count)
-            throw new ArgumentException($"--index {cellIndex}: the matrix has {matrix.Cells.Count} cells (0 to {matrix.Cells.Count - 1})");
-        // Every cell is validated, as for a local run, so the manifest any task writes is the whole matrix's.
-        MatrixManifest.Of(matrix, MatrixValidator.Validate(matrix, pluginDirectories)).Write(matrix.OutputDirectory);
+            throw new ConfigException("--index", 0, 0, $"{cellIndex} is not a cell of the matrix: it has {matrix.Cells.Count} cells (0 to {matrix.Cells.Count - 1})");
+        // The run or --emit that started this task wrote the manifest after validating every cell; a task started by
+        // hand without one validates the whole matrix and writes it, so collect can still read the folder.
+        if (!File.Exists(Path.Combine(matrix.OutputDirectory, MatrixManifest.FileName)))
+            MatrixManifest.Of(matrix, MatrixValidator.Validate(matrix, pluginDirectories)).Write(matrix.OutputDirectory);
         return MatrixCellRunner.Run(matrix, cellIndex, pluginDirectories, Console.WriteLine) ? 0 : CommandErrors.RunError;
     }
 
@@ -102,6 +117,19 @@ public static class MatrixCommand
         Console.WriteLine($"submit:  {written.SubmitCommand}");
         Console.WriteLine($"collect: {written.CollectCommand}   (once every task has ended)");
         return 0;
+    }
+
+    /// <summary>Reads the baseline once to refuse a missing or broken file as a usage error (exit 2) before anything runs.</summary>
+    private static void ReadableBaseline(string path)
+    {
+        try
+        {
+            BaselineFile.Read(path);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new ConfigException("--baseline", 0, 0, e.Message);
+        }
     }
 
     private static int ExitCode(MatrixOutcome.Outcome outcome, IReadOnlyCollection<string>? selected)

@@ -40,7 +40,9 @@ public static class BaselineFile
             return cells.ToDictionary(
                 cell => cell.Key,
                 cell => (cell.Value as JsonObject ?? throw new InvalidDataException($"'{path}': cell '{cell.Key}' is not an object of metrics"))
-                    .ToDictionary(m => m.Key, m => m.Value!.GetValue<double>()));
+                    .ToDictionary(m => m.Key, m => m.Value is JsonValue number && number.TryGetValue(out double value)
+                        ? value
+                        : throw new InvalidDataException($"'{path}': cell '{cell.Key}', metric '{m.Key}' is not a number")));
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
         {

@@ -57,7 +57,7 @@ public sealed record CellRecord
     {
         Directory.CreateDirectory(runDirectory);
         string path = Path.Combine(runDirectory, FileName);
-        string temporary = path + ".tmp";
+        string temporary = $"{path}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
         File.WriteAllText(temporary, JsonSerializer.Serialize(this, Json));
         File.Move(temporary, path, overwrite: true);
     }

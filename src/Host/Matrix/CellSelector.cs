@@ -1,4 +1,5 @@
 using System.Globalization;
+using Pipeline.Host.Config.Binding;
 
 namespace Pipeline.Host.Matrix;
 
@@ -9,7 +10,7 @@ namespace Pipeline.Host.Matrix;
 public static class CellSelector
 {
     /// <summary>The cells of <paramref name="matrix"/> that <paramref name="selectors"/> choose, in matrix order; all of them when there are none.</summary>
-    /// <exception cref="ArgumentException">A selector names an unknown axis or label, or matches no cell.</exception>
+    /// <exception cref="ConfigException">A selector names an unknown axis or label, or matches no cell (a usage error, exit code 2).</exception>
     public static IReadOnlyList<MatrixCell> Select(MatrixDefinition matrix, IReadOnlyList<string> selectors)
     {
         if (selectors.Count == 0) return matrix.Cells;
@@ -17,7 +18,7 @@ public static class CellSelector
         foreach (string selector in selectors)
         {
             var matching = matrix.Cells.Where(c => Matches(matrix, c, selector)).ToList();
-            if (matching.Count == 0) throw new ArgumentException($"--only {selector}: no cell matches; cells: {string.Join("; ", matrix.Cells.Select(c => $"{c.Index} {c.Name}"))}");
+            if (matching.Count == 0) throw new ConfigException("--only", 0, 0, $"{selector}: no cell matches; cells: {string.Join("; ", matrix.Cells.Select(c => $"{c.Index} {c.Name}"))}");
             chosen.UnionWith(matching.Select(c => c.Index));
         }
         return matrix.Cells.Where(c => chosen.Contains(c.Index)).ToList();
@@ -30,12 +31,12 @@ public static class CellSelector
         foreach (string pair in selector.Split(','))
         {
             int equals = pair.IndexOf('=');
-            if (equals <= 0) throw new ArgumentException($"--only {selector}: expected a cell index, a cell name or axis=label pairs joined by commas, got '{pair}'");
+            if (equals <= 0) throw new ConfigException("--only", 0, 0, $"{selector}: expected a cell index, a cell name or axis=label pairs joined by commas, got '{pair}'");
             string axis = pair[..equals], label = pair[(equals + 1)..];
             var known = matrix.Axes.FirstOrDefault(a => a.Name == axis)
-                ?? throw new ArgumentException($"--only {selector}: unknown axis '{axis}'; axes: {string.Join(", ", matrix.Axes.Select(a => a.Name))}");
+                ?? throw new ConfigException("--only", 0, 0, $"{selector}: unknown axis '{axis}'; axes: {string.Join(", ", matrix.Axes.Select(a => a.Name))}");
             if (known.Values.All(v => v.Label != label))
-                throw new ArgumentException($"--only {selector}: axis '{axis}' has no label '{label}'; its labels: {string.Join(", ", known.Values.Select(v => v.Label))}");
+                throw new ConfigException("--only", 0, 0, $"{selector}: axis '{axis}' has no label '{label}'; its labels: {string.Join(", ", known.Values.Select(v => v.Label))}");
             if (!cell.Values.Contains(KeyValuePair.Create(axis, label))) return false;
         }
         return true;

@@ -29,7 +29,14 @@ public static class MatrixCellRunner
                 .With(CellStatus.Failed, e.Message).Write(directory);
             throw;
         }
-        string fingerprint = ConfigFingerprint.Of(definition).Hash;
+        string fingerprint = CellFingerprint.Of(definition);
+        using var cellLock = CellLock.TryTake(directory);
+        if (cellLock is null)
+        {
+            log($"error: {CellLock.Busy(cell.Name, directory)}");
+            return false;
+        }
+        previous = CellRecord.Read(directory);
         if (previous?.Status == CellStatus.Finished)
         {
             if (previous.Fingerprint == fingerprint)

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Pipeline.Host.Config;
 using Pipeline.Host.Config.Binding;
 using YamlDotNet.RepresentationModel;
 
@@ -87,12 +88,21 @@ public static partial class MatrixFile
         if (values.Count == 0) throw document.ErrorAt(valuesNode, $"axes.{axis}.values: empty; give at least one value");
         var repeated = values.GroupBy(v => v.Label).FirstOrDefault(g => g.Count() > 1);
         if (repeated is not null) throw document.ErrorAt(repeated.Last().Node, $"axes.{axis}.values: the label '{repeated.Key}' appears twice");
+        // Cell names are folder names: two labels that differ only by case would share a folder on some file systems.
+        var alike = values.GroupBy(v => v.Label, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1);
+        if (alike is not null)
+            throw document.ErrorAt(alike.Last().Node, $"axes.{axis}.values: the labels '{alike.First().Label}' and '{alike.Last().Label}' differ only by case; cell folders need labels that differ otherwise");
         return values;
     }
 
     private static MatrixAxisValue Value(YamlConfigDocument document, string axis, YamlNode? keyNode, string? key, string label, YamlNode labelNode, YamlNode value)
     {
-        if (key is not null) return new MatrixAxisValue(label, labelNode, [new MatrixAssignment(key, value, keyNode!)]);
+        if (key is not null)
+        {
+            if (key == "run.output_dir" || key.StartsWith("run.output_dir.", StringComparison.Ordinal))
+                throw document.ErrorAt(keyNode!, $"axes.{axis}.key: run.output_dir is chosen by the matrix (output_dir/cells/CELL); set the matrix's output_dir instead");
+            return new MatrixAxisValue(label, labelNode, [new MatrixAssignment(key, value, keyNode!)]);
+        }
         if (value is not YamlMappingNode)
             throw document.ErrorAt(value, $"axes.{axis}.values.{label}: an axis without 'key' needs each value to be a mapping of key paths to values, got {YamlNodeText.Describe(value)}");
         return new MatrixAxisValue(label, labelNode, ReadAssignments(document, new ConfigNode(document, $"axes.{axis}.values.{label}", value, null), $"axes.{axis}.values.{label}"));
@@ -128,6 +138,11 @@ public static partial class MatrixFile
             if (!chosen.Any(c => c.SequenceEqual(combination))) chosen.Add(combination);
         }
         if (chosen.Count == 0) throw exclude.ErrorAt("exclude: the rules drop every cell of the matrix");
+        const int MaxCellNameBytes = 200;
+        var tooLong = chosen.Select(c => string.Join(",", axes.Select((axis, i) => $"{axis.Name}={c[i].Label}")))
+            .FirstOrDefault(name => System.Text.Encoding.UTF8.GetByteCount(name) > MaxCellNameBytes);
+        if (tooLong is not null)
+            throw document.ErrorAt(YamlLocator.Find(document.Root, "axes"), $"axes: the cell name '{tooLong[..60]}...' is longer than {MaxCellNameBytes} bytes, too long for a folder name; use shorter axis names or labels");
         return chosen.Select((combination, index) => new MatrixCell(
             index,
             string.Join(",", axes.Select((axis, i) => $"{axis.Name}={combination[i].Label}")),
@@ -164,6 +179,7 @@ public static partial class MatrixFile
                 if (index < 0)
                     throw document.ErrorAt(axisNode, $"{where}[{r}]: unknown axis '{axisName}'{NameSuggestion.DidYouMean(axisName, axes.Select(a => a.Name))}; axes: {string.Join(", ", axes.Select(a => a.Name))}");
                 var labelNodes = labelNode is YamlSequenceNode list && !requireEveryAxis ? list.Children.ToList() : [labelNode];
+                if (labelNodes.Count == 0) throw document.ErrorAt(labelNode, $"{where}[{r}]: axis '{axisName}' lists no label; a rule with an empty list matches nothing");
                 var labels = new List<string>();
                 foreach (YamlNode item in labelNodes)
                 {

@@ -36,12 +36,14 @@ public static class MatrixLocalRunner
         if (previous is { Status: CellStatus.Finished })
             return $"{cell.Name}: FAILED: {MatrixResultsReader.StaleError(directory, previous.Fingerprint, fingerprint)}";
 
+        if (CellLock.IsHeld(directory)) return $"{cell.Name}: not run: {CellLock.Busy(cell.Name, directory)}";
         Directory.CreateDirectory(directory);
         string logPath = Path.Combine(directory, "train.log");
         log($"{cell.Name}: {(previous is null ? "started" : "started again")} (output in {logPath})");
         var clock = Stopwatch.StartNew();
         int exitCode = Start(matrix, cell, pluginDirectories, logPath);
         var record = CellRecord.Read(directory);
+        if (exitCode != 0 && CellLock.IsHeld(directory)) return $"{cell.Name}: not run: {CellLock.Busy(cell.Name, directory)}";
         if (record is null || record.Status is CellStatus.Interrupted or CellStatus.NotStarted)
         {
             // The process ended without recording how: killed, crashed in native code, or failed before it could write.

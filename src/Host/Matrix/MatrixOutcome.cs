@@ -37,7 +37,9 @@ public static class MatrixOutcome
         log($"{results.Cells.Count(c => c.Status == CellStatus.Finished)} of {results.Cells.Count} cells finished; results: {string.Join(", ", files.Select(Path.GetFileName))} in {outputDirectory}");
         if (results.Comparison is not null)
             foreach (string line in BaselineReport.Lines(results.Comparison)) log(line);
-        if (writeBaseline is not null)
+        if (writeBaseline is not null && results.Comparison is { Passed: false })
+            log($"baseline not written to {writeBaseline}: the comparison with {baseline} failed, and a failed run must not become the next baseline");
+        else if (writeBaseline is not null)
         {
             BaselineFile.Write(results, writeBaseline);
             log($"baseline of {results.Cells.Count(c => c.Status == CellStatus.Finished)} finished cells written to {writeBaseline}");

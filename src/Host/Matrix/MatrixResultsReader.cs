@@ -35,7 +35,7 @@ public static class MatrixResultsReader
 
     /// <summary>Why a cell that finished with another configuration than the matrix now gives is not a result of this matrix.</summary>
     public static string StaleError(string directory, string finished, string now) =>
-        $"finished earlier with another configuration (fingerprint {finished[..Math.Min(12, finished.Length)]}, the matrix now gives " +
+        $"finished earlier with another configuration or another build of the host or its plugins (fingerprint {finished[..Math.Min(12, finished.Length)]}, the matrix now gives " +
         $"{now[..Math.Min(12, now.Length)]}); delete {directory} to run it again, or give the matrix another output_dir";
 
     /// <summary>The metrics of a finished run directory (see <see cref="CellResult.Metrics"/>).</summary>

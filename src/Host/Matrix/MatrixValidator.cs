@@ -1,4 +1,3 @@
-using Pipeline.Host.Checkpoints;
 using Pipeline.Host.Config.Binding;
 using Pipeline.Host.Pipelines;
 using static TorchSharp.torch;
@@ -26,7 +25,7 @@ public static class MatrixValidator
                 var definition = MatrixCellPipeline.Load(matrix, cell.Index, plugins);
                 int vocabulary = Math.Max(2, definition.Config.Model.Llm.VocabSize);
                 using var built = ModelFactory.Build(definition, vocabulary, META);
-                fingerprints[cell.Index] = ConfigFingerprint.Of(definition).Hash;
+                fingerprints[cell.Index] = CellFingerprint.Of(definition);
             }
             catch (ConfigException e)
             {

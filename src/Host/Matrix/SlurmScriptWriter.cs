@@ -66,7 +66,7 @@ public static class SlurmScriptWriter
         text.Append($"# Collect: {CollectCommand(launcher, output)}   (once every task has ended)\n");
         foreach (string directive in Directives(plan, output)) text.Append($"#SBATCH {directive}\n");
         text.Append('\n');
-        text.Append("set -euo pipefail\n");
+        text.Append("set -eo pipefail\n");
         foreach (string line in options.Setup) text.Append(line).Append('\n');
         string plugins = string.Concat((pluginDirectories ?? []).Select(d => $" --plugins {ShellQuoting.Bash(Path.GetFullPath(d))}"));
         text.Append($"exec {ShellQuoting.Bash(launcher)} matrix {ShellQuoting.Bash(matrixFile)} --index \"$SLURM_ARRAY_TASK_ID\" --output {ShellQuoting.Bash(output)}{plugins}\n");

@@ -110,6 +110,21 @@ public sealed class MatrixFileTests
     }
 
     [Fact]
+    public void Labels_differing_only_by_case_an_empty_rule_and_an_axis_on_the_output_directory_are_refused()
+    {
+        using var matrix = new TinyMatrix("axes:\n  lr:\n    key: stages.0.learning_rate.llm\n    values: [1e-3, 1E-3]");
+        LoadFails(matrix).Message.Should().Be(
+            $"{matrix.MatrixPath}:6:20: axes.lr.values: the labels '1e-3' and '1E-3' differ only by case; cell folders need labels that differ otherwise");
+
+        matrix.Write(TinyMatrix.Axes + "\nexclude:\n  - { rank: [] }");
+        LoadFails(matrix).Message.Should().Be($"{matrix.MatrixPath}:13:13: exclude[0]: axis 'rank' lists no label; a rule with an empty list matches nothing");
+
+        matrix.Write("axes:\n  out:\n    key: run.output_dir\n    values: [a, b]");
+        LoadFails(matrix).Message.Should().Be(
+            $"{matrix.MatrixPath}:5:10: axes.out.key: run.output_dir is chosen by the matrix (output_dir/cells/CELL); set the matrix's output_dir instead");
+    }
+
+    [Fact]
     public void Metric_tolerances_are_absolute_or_relative_with_directions_defaulting_by_metric()
     {
         using var matrix = new TinyMatrix(TinyMatrix.Axes + """

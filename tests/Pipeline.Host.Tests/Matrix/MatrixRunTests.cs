@@ -58,11 +58,49 @@ public sealed class MatrixRunTests
         var (exitCode, output, _) = ConsoleCapture.Run("matrix", matrix.MatrixPath);
 
         exitCode.Should().Be(CommandErrors.RunError, output);
-        output.Should().MatchRegex(@"\[1/1\] seed=1: FAILED: finished earlier with another configuration \(fingerprint [0-9a-f]{12}, the matrix now gives [0-9a-f]{12}\); delete .*seed=1 to run it again");
+        output.Should().MatchRegex(@"\[1/1\] seed=1: FAILED: finished earlier with another configuration or another build of the host or its plugins \(fingerprint [0-9a-f]{12}, the matrix now gives [0-9a-f]{12}\); delete .*seed=1 to run it again");
         File.ReadAllText(Path.Combine(matrix.CellDirectory("seed=1"), "summary.json")).Should().Be(summary, "the finished run is left as it was");
         var cell = MatrixResultsReader.Read(MatrixManifest.Read(matrix.OutputDirectory), matrix.OutputDirectory).Cells.Single();
         cell.Status.Should().Be(CellStatus.Failed);
         cell.Metrics.Should().BeEmpty("its numbers belong to another configuration");
+    }
+
+    [Fact]
+    public void Usage_mistakes_are_refused_with_exit_code_2_before_any_cell_runs()
+    {
+        using var matrix = new TinyMatrix();
+
+        var missingBaseline = ConsoleCapture.Run("matrix", matrix.MatrixPath, "--baseline", Path.Combine(matrix.Directory, "none.json"));
+        var noCell = ConsoleCapture.Run("matrix", matrix.MatrixPath, "--only", "rank=r16");
+        var ignored = ConsoleCapture.Run("matrix", matrix.MatrixPath, "--index", "0", "--baseline", "b.json", "--jobs", "2");
+        var outOfRange = ConsoleCapture.Run("matrix", matrix.MatrixPath, "--index", "4");
+
+        missingBaseline.ExitCode.Should().Be(CommandErrors.ConfigurationError);
+        missingBaseline.Error.Should().StartWith($"--baseline: baseline file '{Path.Combine(matrix.Directory, "none.json")}' does not exist");
+        noCell.ExitCode.Should().Be(CommandErrors.ConfigurationError);
+        noCell.Error.Should().StartWith("--only: rank=r16: axis 'rank' has no label 'r16'; its labels: r4, r8");
+        ignored.ExitCode.Should().Be(CommandErrors.ConfigurationError);
+        ignored.Error.Trim().Should().Be("--index: runs no matrix here, so --jobs and --baseline would be ignored; leave them out " +
+            "(collect the results with 'pipeline matrix collect DIR', which takes --baseline and --write-baseline)");
+        outOfRange.ExitCode.Should().Be(CommandErrors.ConfigurationError);
+        outOfRange.Error.Trim().Should().Be("--index: 4 is not a cell of the matrix: it has 4 cells (0 to 3)");
+        Directory.Exists(Path.Combine(matrix.OutputDirectory, "cells")).Should().BeFalse("nothing ran");
+    }
+
+    [Fact]
+    public void A_cell_another_process_is_training_is_left_to_it()
+    {
+        using var matrix = new TinyMatrix(TinyMatrix.ShortStages + "\n" + SeedAxis);
+        using var held = CellLock.TryTake(matrix.CellDirectory("seed=1"));
+        held.Should().NotBeNull();
+        CellLock.IsHeld(matrix.CellDirectory("seed=1")).Should().BeTrue();
+
+        var (exitCode, output, _) = ConsoleCapture.Run("matrix", matrix.MatrixPath);
+
+        exitCode.Should().Be(CommandErrors.RunError, output);
+        output.Should().Contain($"seed=1: not run: cell seed=1 is being trained by another process (it holds {Path.Combine(matrix.CellDirectory("seed=1"), CellLock.FileName)}); left to it")
+            .And.Contain("seed=2: finished in");
+        CellRecord.Read(matrix.CellDirectory("seed=1")).Should().BeNull("the other process's cell is not touched");
     }
 
     [Fact]
@@ -127,6 +165,12 @@ public sealed class MatrixRunTests
         regressed.ExitCode.Should().Be(CommandErrors.BaselineFailed, regressed.Output);
         regressed.Output.Should().Contain("regression: cell seed=1: steps 9, baseline 10: moved by -1, may move by at most 0")
             .And.Contain($"baseline {baseline}: 1 metrics of 1 cells compared; 1 regression, 0 improvements: FAILED");
+
+        string stored = File.ReadAllText(baseline);
+        var ratchet = ConsoleCapture.Run("matrix", "collect", Path.Combine(matrix.Directory, "shorter"), "--baseline", baseline, "--write-baseline", baseline);
+        ratchet.ExitCode.Should().Be(CommandErrors.BaselineFailed);
+        ratchet.Output.Should().Contain($"baseline not written to {baseline}: the comparison with {baseline} failed");
+        File.ReadAllText(baseline).Should().Be(stored, "a failed run never becomes the next baseline");
     }
 
     [BrowserFact]

@@ -44,7 +44,7 @@ public sealed class SlurmScriptWriterTests
             #SBATCH --gres=gpu:1
             #SBATCH --qos=short
 
-            set -euo pipefail
+            set -eo pipefail
             module load cuda
             export PIPELINE_CACHE=/scratch
             exec /usr/bin/dotnet /opt/pipeline/pipeline.dll matrix '/data/it'\''s a matrix/sweep.yaml' --index "$SLURM_ARRAY_TASK_ID" --output '/data/it'\''s a matrix/out'
