@@ -2,6 +2,7 @@ using System.Collections;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using Pipeline.Contracts.Schedulers;
 using Pipeline.Host.Config.Binding;
 using Pipeline.Host.Pipelines;
 using YamlDotNet.RepresentationModel;
@@ -111,6 +112,10 @@ public sealed class ConfigFingerprint
                 return;
             case IFormattable formattable when value.GetType().IsPrimitive || value is decimal:
                 values[key] = formattable.ToString(null, CultureInfo.InvariantCulture);
+                return;
+            case PluginSelection selection when DefaultedSelections.IsDefaulted(selection):
+                values[$"{key}.plugin"] = selection.Plugin;
+                values[$"{key}.options"] = "null";
                 return;
             case ConfigNode node:
                 Flatten(values, key, node.Node, depth + 1);
