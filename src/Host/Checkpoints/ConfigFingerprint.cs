@@ -17,7 +17,9 @@ namespace Pipeline.Host.Checkpoints;
 /// without changing the numbers: <c>run.output_dir</c>, <c>device</c>, <c>threads</c>, <c>log_every</c>,
 /// <c>tensorboard</c>, <c>checkpoint</c>, <c>on_non_finite</c>, <c>max_consecutive_skips</c>,
 /// <c>data.prefetch_batches</c> (batches are the same prepared ahead or not), <c>data.cache_dir</c> and the plugin
-/// search directories.
+/// search directories. A scheduler choice the YAML leaves out (a stage's <c>scheduler</c>, commit's <c>base</c>) is
+/// recorded as <c>options = null</c>, as it was before its default options were bound at load, so checkpoints written
+/// then still resume.
 /// </summary>
 public sealed class ConfigFingerprint
 {
