@@ -24,7 +24,6 @@ public sealed class LoraAdapterFactory : AdapterFactory<LoraOptions>
     /// <exception cref="AdapterTargetException">A component does not exist, or a pattern matches nothing in its component.</exception>
     protected override IAdapter Attach(LoraOptions lora, AdapterBuildContext context)
     {
-
         var sitePaths = context.Components.ToDictionary(c => c.Key, c => (IEnumerable<string>)c.Value.LinearSites.Keys);
         var selected = new List<(string Label, ILinearSite Site)>();
         // Ordinal component order, so the random stream (and the initial weights) do not depend on YAML key order.

@@ -30,7 +30,6 @@ public sealed class MmaAdapterFactory : AdapterFactory<MmaOptions>
     /// </exception>
     protected override IAdapter Attach(MmaOptions mma, AdapterBuildContext context)
     {
-
         var sites = AttentionInputTargets.Select(mma, context);
         ISequencePrefixSite? prefixSite = null;
         if (mma.UsesModalityToken)

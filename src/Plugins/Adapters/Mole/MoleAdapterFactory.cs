@@ -29,7 +29,6 @@ public sealed class MoleAdapterFactory : AdapterFactory<MoleOptions>
     /// </exception>
     protected override IAdapter Attach(MoleOptions mole, AdapterBuildContext context)
     {
-
         var blocks = SelectBlocks(mole, context);
         var loraSites = SelectLoraSites(mole, context);
         RejectOverlaps(context, blocks, loraSites);
