@@ -9,19 +9,14 @@ namespace Pipeline.Samples.Ia3;
 /// parameters per projection.
 /// </summary>
 [ExportAdapter("ia3", Version = "0.1.0")]
-public sealed class Ia3AdapterFactory : IAdapterFactory
+public sealed class Ia3AdapterFactory : AdapterFactory<Ia3Options>
 {
     /// <inheritdoc />
-    public Type OptionsType => typeof(Ia3Options);
+    public override string Description => "IA3: learned per-channel scaling of targeted projections (sample third-party plugin)";
 
     /// <inheritdoc />
-    public string Description => "IA3: learned per-channel scaling of targeted projections (sample third-party plugin)";
-
-    /// <inheritdoc />
-    public IAdapter Attach(object options, AdapterBuildContext context)
+    protected override IAdapter Attach(Ia3Options ia3, AdapterBuildContext context)
     {
-        var ia3 = options as Ia3Options
-            ?? throw new ArgumentException($"expected {nameof(Ia3Options)}, got {options?.GetType().Name ?? "null"}", nameof(options));
         var pathsByComponent = context.Components.ToDictionary(c => c.Key, c => c.Value.LinearSites.Keys.AsEnumerable());
         var attached = new List<string>();
         foreach (var (componentName, patterns) in ia3.Targets)

@@ -4,7 +4,8 @@ namespace Pipeline.Contracts.Adapters;
 
 /// <summary>
 /// Builds an adapter and attaches it to a model. Export the implementing class with
-/// <see cref="ExportAdapterAttribute"/>.
+/// <see cref="ExportAdapterAttribute"/>. Deriving from <see cref="AdapterFactory{TOptions}"/> implements this interface
+/// with typed options.
 /// </summary>
 public interface IAdapterFactory : IPluginFactory
 {

@@ -10,6 +10,10 @@ public static class ContractVersion
     /// <summary>Breaking changes to any contract type bump this number.</summary>
     public const int Major = 1;
 
-    /// <summary>Additive changes (new optional members with defaults) bump this number.</summary>
-    public const int Minor = 4;
+    /// <summary>
+    /// Additive changes (new optional members with defaults) bump this number. 1.5 added the typed factory base classes
+    /// <see cref="Adapters.AdapterFactory{TOptions}"/>, <see cref="Encoders.EncoderFactory{TOptions}"/> and
+    /// <see cref="Schedulers.SchedulerFactory{TOptions}"/>.
+    /// </summary>
+    public const int Minor = 5;
 }

@@ -2,7 +2,10 @@ using Pipeline.Contracts.Composition;
 
 namespace Pipeline.Contracts.Encoders;
 
-/// <summary>Builds a feature encoder for one modality. Export the implementing class with <see cref="ExportEncoderAttribute"/>.</summary>
+/// <summary>
+/// Builds a feature encoder for one modality. Export the implementing class with <see cref="ExportEncoderAttribute"/>.
+/// Deriving from <see cref="EncoderFactory{TOptions}"/> implements this interface with typed options.
+/// </summary>
 public interface IEncoderFactory : IPluginFactory
 {
     /// <summary>Builds the encoder with freshly initialised weights on <see cref="EncoderBuildContext.Device"/>.</summary>

@@ -10,6 +10,10 @@ public sealed record PluginSelection
     /// <summary>The plugin name.</summary>
     public string Plugin { get; init; } = "";
 
-    /// <summary>The bound options of that plugin (an instance of its options type), or <c>null</c> before binding.</summary>
+    /// <summary>
+    /// The bound options of that plugin (an instance of its options type), or <c>null</c> before binding. The host binds
+    /// and validates every selection of a pipeline when it loads the YAML, including one an options type declares as a
+    /// default (<c>= new() { Plugin = "constant" }</c>) whose key the YAML leaves out: that one gets the plugin's defaults.
+    /// </summary>
     public object? Options { get; init; }
 }

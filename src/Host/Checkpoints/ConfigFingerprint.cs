@@ -2,6 +2,7 @@ using System.Collections;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using Pipeline.Contracts.Schedulers;
 using Pipeline.Host.Config.Binding;
 using Pipeline.Host.Pipelines;
 using YamlDotNet.RepresentationModel;
@@ -16,7 +17,9 @@ namespace Pipeline.Host.Checkpoints;
 /// without changing the numbers: <c>run.output_dir</c>, <c>device</c>, <c>threads</c>, <c>log_every</c>,
 /// <c>tensorboard</c>, <c>checkpoint</c>, <c>on_non_finite</c>, <c>max_consecutive_skips</c>,
 /// <c>data.prefetch_batches</c> (batches are the same prepared ahead or not), <c>data.cache_dir</c> and the plugin
-/// search directories.
+/// search directories. A scheduler choice the YAML leaves out (a stage's <c>scheduler</c>, commit's <c>base</c>) is
+/// recorded as <c>options = null</c>, as it was before its default options were bound at load, so checkpoints written
+/// then still resume.
 /// </summary>
 public sealed class ConfigFingerprint
 {
@@ -111,6 +114,10 @@ public sealed class ConfigFingerprint
                 return;
             case IFormattable formattable when value.GetType().IsPrimitive || value is decimal:
                 values[key] = formattable.ToString(null, CultureInfo.InvariantCulture);
+                return;
+            case PluginSelection selection when DefaultedSelections.IsDefaulted(selection):
+                values[$"{key}.plugin"] = selection.Plugin;
+                values[$"{key}.options"] = "null";
                 return;
             case ConfigNode node:
                 Flatten(values, key, node.Node, depth + 1);

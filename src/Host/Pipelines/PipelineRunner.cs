@@ -107,7 +107,12 @@ public static class PipelineRunner
         return result;
     }
 
-    /// <summary>Builds the scheduler plugin a selection names; absent options mean the plugin's defaults.</summary>
+    /// <summary>
+    /// Builds the scheduler plugin a selection names, with the options bound when the pipeline was loaded (every
+    /// selection read from the YAML, including defaults such as an absent <c>scheduler</c> or commit's <c>base</c>, is
+    /// bound and validated then, never again here). A selection without options can only come from plugin code that made
+    /// one at run time; it gets the plugin's defaults.
+    /// </summary>
     public static ILearningRateSchedule CreateSchedule(PipelineDefinition definition, PluginSelection selection, SchedulerBuildContext context)
     {
         var factory = definition.Catalog.GetScheduler(selection.Plugin);

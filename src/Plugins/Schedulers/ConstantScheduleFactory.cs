@@ -5,19 +5,12 @@ namespace Pipeline.Plugins.Schedulers;
 
 /// <summary>The <c>constant</c> schedule plugin: each group's base rate, after an optional linear warmup.</summary>
 [ExportScheduler("constant")]
-public sealed class ConstantScheduleFactory : ISchedulerFactory
+public sealed class ConstantScheduleFactory : SchedulerFactory<ConstantScheduleOptions>
 {
     /// <inheritdoc />
-    public Type OptionsType => typeof(ConstantScheduleOptions);
+    public override string Description => "constant learning rate per group, after an optional linear warmup";
 
     /// <inheritdoc />
-    public string Description => "constant learning rate per group, after an optional linear warmup";
-
-    /// <inheritdoc />
-    public ILearningRateSchedule Create(object options, SchedulerBuildContext context)
-    {
-        var constant = options as ConstantScheduleOptions
-            ?? throw new ArgumentException($"expected {nameof(ConstantScheduleOptions)}, got {options?.GetType().Name ?? "null"}", nameof(options));
-        return new ConstantSchedule(constant.WarmupSteps, context);
-    }
+    protected override ILearningRateSchedule Create(ConstantScheduleOptions options, SchedulerBuildContext context) =>
+        new ConstantSchedule(options.WarmupSteps, context);
 }

@@ -5,19 +5,12 @@ namespace Pipeline.Plugins.Schedulers;
 
 /// <summary>The <c>warmup_cosine</c> schedule plugin: linear warmup, then a half-cosine to a fraction of each group's base rate.</summary>
 [ExportScheduler("warmup_cosine")]
-public sealed class WarmupCosineScheduleFactory : ISchedulerFactory
+public sealed class WarmupCosineScheduleFactory : SchedulerFactory<WarmupCosineOptions>
 {
     /// <inheritdoc />
-    public Type OptionsType => typeof(WarmupCosineOptions);
+    public override string Description => "linear warmup, then half-cosine decay per group to min_learning_rate_ratio of its base rate";
 
     /// <inheritdoc />
-    public string Description => "linear warmup, then half-cosine decay per group to min_learning_rate_ratio of its base rate";
-
-    /// <inheritdoc />
-    public ILearningRateSchedule Create(object options, SchedulerBuildContext context)
-    {
-        var cosine = options as WarmupCosineOptions
-            ?? throw new ArgumentException($"expected {nameof(WarmupCosineOptions)}, got {options?.GetType().Name ?? "null"}", nameof(options));
-        return new WarmupCosineSchedule(cosine.ResolveWarmupSteps(context.TotalSteps), cosine.MinLearningRateRatio, context);
-    }
+    protected override ILearningRateSchedule Create(WarmupCosineOptions options, SchedulerBuildContext context) =>
+        new WarmupCosineSchedule(options.ResolveWarmupSteps(context.TotalSteps), options.MinLearningRateRatio, context);
 }

@@ -23,6 +23,9 @@ namespace Pipeline.Host.Config.Binding;
 /// <c>string?</c>); elsewhere it is an error, except for a whole block passed to <see cref="Bind(Type, ConfigNode)"/>
 /// and a <see cref="PluginSelection"/>'s <c>options</c>, where it means "all defaults". Collections from the YAML
 /// replace the property's default collection, they are not merged with it.</para>
+/// <para>A <see cref="PluginSelection"/> property absent from the YAML keeps its initialiser's plugin and gets that
+/// plugin's default options, bound and validated like written ones (with a resolver; without one it is left as is), so
+/// every plugin choice is complete and checked once, at binding.</para>
 /// <para>Types are never taken from the document: YAML tags (<c>!Foo</c>) are rejected.</para>
 /// </remarks>
 public sealed class OptionsBinder

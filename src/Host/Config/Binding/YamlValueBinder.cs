@@ -70,6 +70,11 @@ internal sealed class YamlValueBinder(YamlConfigDocument document, IPluginOption
         foreach (OptionsProperty raw in shape.Properties.Values.Where(p => p.Type == typeof(ConfigNode)))
             if (!present.Any(p => p.Property == raw))
                 raw.Property.SetValue(instance, new ConfigNode(document, YamlNodeText.ChildPath(keyPath, raw.Key), null, where));
+        // An absent plugin choice keeps its default plugin, whose options are bound (and validated) now, like a written one's.
+        if (plugins is not null)
+            foreach (OptionsProperty choice in shape.Properties.Values.Where(p => p.Type == typeof(PluginSelection)))
+                if (!present.Any(p => p.Property == choice) && choice.Property.GetValue(instance) is PluginSelection { Options: null } preset)
+                    choice.Property.SetValue(instance, BindDefaultSelection(preset, YamlNodeText.ChildPath(keyPath, choice.Key), where));
 
         Validate(instance, mapping, where, keyPath);
         return instance;
@@ -113,6 +118,20 @@ internal sealed class YamlValueBinder(YamlConfigDocument document, IPluginOption
             ? BindObject(optionsType, null, optionsPath, optionsNode ?? where)
             : BindObject(optionsType, optionsNode, optionsPath, where);
         return new PluginSelection { Plugin = name, Options = options };
+    }
+
+    /// <summary>
+    /// Completes a default scheduler choice (a property initialiser such as <c>new() { Plugin = "constant" }</c>) whose key
+    /// the YAML leaves out: its plugin must exist, and its options are the plugin's defaults, bound and validated.
+    /// </summary>
+    private PluginSelection BindDefaultSelection(PluginSelection preset, string keyPath, YamlNode? where)
+    {
+        Type optionsType = plugins!.OptionsTypeOf(PluginKind.Scheduler, preset.Plugin)
+            ?? throw document.ErrorAt(where, $"{keyPath}: the default {PluginKind.Scheduler} {YamlNodeText.Quote(preset.Plugin)} is not installed; " +
+                $"known {PluginKind.Scheduler}s: {ListOrNone(plugins.Names(PluginKind.Scheduler).Order(StringComparer.Ordinal).ToList())}");
+        var bound = preset with { Options = BindObject(optionsType, null, YamlNodeText.ChildPath(keyPath, "options"), where) };
+        DefaultedSelections.Mark(bound);
+        return bound;
     }
 
     private object BindScalar(Type type, YamlNode node, string keyPath)

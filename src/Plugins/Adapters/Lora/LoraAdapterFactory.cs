@@ -11,13 +11,10 @@ namespace Pipeline.Plugins.Adapters.Lora;
 /// model starts out computing exactly what the base model computes.
 /// </summary>
 [ExportAdapter("lora")]
-public sealed class LoraAdapterFactory : IAdapterFactory
+public sealed class LoraAdapterFactory : AdapterFactory<LoraOptions>
 {
     /// <inheritdoc />
-    public Type OptionsType => typeof(LoraOptions);
-
-    /// <inheritdoc />
-    public string Description => "LoRA: a low-rank delta (alpha / r) * B A on selected projections of each component (PEFT semantics)";
+    public override string Description => "LoRA: a low-rank delta (alpha / r) * B A on selected projections of each component (PEFT semantics)";
 
     /// <summary>
     /// Selects the sites of every component in <see cref="LoraOptions.Targets"/>, then attaches a
@@ -25,14 +22,8 @@ public sealed class LoraAdapterFactory : IAdapterFactory
     /// checked before anything is attached, so a bad target leaves the model untouched.
     /// </summary>
     /// <exception cref="AdapterTargetException">A component does not exist, or a pattern matches nothing in its component.</exception>
-    public IAdapter Attach(object options, AdapterBuildContext context)
+    protected override IAdapter Attach(LoraOptions lora, AdapterBuildContext context)
     {
-        var lora = options as LoraOptions
-            ?? throw new ArgumentException($"expected {nameof(LoraOptions)}, got {options?.GetType().Name ?? "null"}", nameof(options));
-        var errors = lora.Validate().ToList();
-        if (errors.Count > 0)
-            throw new ArgumentException("invalid lora options: " + string.Join("; ", errors.Select(e => $"{e.Key}: {e.Message}")), nameof(options));
-
         var sitePaths = context.Components.ToDictionary(c => c.Key, c => (IEnumerable<string>)c.Value.LinearSites.Keys);
         var selected = new List<(string Label, ILinearSite Site)>();
         // Ordinal component order, so the random stream (and the initial weights) do not depend on YAML key order.

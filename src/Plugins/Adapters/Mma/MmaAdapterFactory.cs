@@ -13,13 +13,10 @@ namespace Pipeline.Plugins.Adapters.Mma;
 /// base model computes.
 /// </summary>
 [ExportAdapter("mma")]
-public sealed class MmaAdapterFactory : IAdapterFactory
+public sealed class MmaAdapterFactory : AdapterFactory<MmaOptions>
 {
     /// <inheritdoc />
-    public Type OptionsType => typeof(MmaOptions);
-
-    /// <inheritdoc />
-    public string Description => "MMA (LaVIN): routed bottleneck adapters before attention, with a modality token at position 0 of the LLM";
+    public override string Description => "MMA (LaVIN): routed bottleneck adapters before attention, with a modality token at position 0 of the LLM";
 
     /// <summary>
     /// Selects the attention inputs of every component in <see cref="MmaOptions.Targets"/>, prepends the modality token to
@@ -31,14 +28,8 @@ public sealed class MmaAdapterFactory : IAdapterFactory
     /// A component does not exist or has no attention inputs, a pattern matches nothing in its component, the groups do not
     /// divide a targeted width, or the modality token is asked for but the LLM takes no sequence prefix.
     /// </exception>
-    public IAdapter Attach(object options, AdapterBuildContext context)
+    protected override IAdapter Attach(MmaOptions mma, AdapterBuildContext context)
     {
-        var mma = options as MmaOptions
-            ?? throw new ArgumentException($"expected {nameof(MmaOptions)}, got {options?.GetType().Name ?? "null"}", nameof(options));
-        var errors = mma.Validate().ToList();
-        if (errors.Count > 0)
-            throw new ArgumentException("invalid mma options: " + string.Join("; ", errors.Select(e => $"{e.Key}: {e.Message}")), nameof(options));
-
         var sites = AttentionInputTargets.Select(mma, context);
         ISequencePrefixSite? prefixSite = null;
         if (mma.UsesModalityToken)

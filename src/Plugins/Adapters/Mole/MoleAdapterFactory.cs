@@ -13,13 +13,10 @@ namespace Pipeline.Plugins.Adapters.Mole;
 /// projections) get plain LoRA. A load-balancing loss pooled over all routed layers is reported in training forwards.
 /// </summary>
 [ExportAdapter("mole")]
-public sealed class MoleAdapterFactory : IAdapterFactory
+public sealed class MoleAdapterFactory : AdapterFactory<MoleOptions>
 {
     /// <inheritdoc />
-    public Type OptionsType => typeof(MoleOptions);
-
-    /// <inheritdoc />
-    public string Description => "MoLE: a top-1 routed mixture of LoRA experts on each MLP's gate, up and down projections, plain LoRA elsewhere (LLaVA-MoLE)";
+    public override string Description => "MoLE: a top-1 routed mixture of LoRA experts on each MLP's gate, up and down projections, plain LoRA elsewhere (LLaVA-MoLE)";
 
     /// <summary>
     /// Selects the feed-forward blocks of <see cref="MoleOptions.ExpertTargets"/> and the projections of
@@ -30,14 +27,8 @@ public sealed class MoleAdapterFactory : IAdapterFactory
     /// A component does not exist, a pattern matches nothing in its component, or a LoRA target is a projection of a
     /// routed block.
     /// </exception>
-    public IAdapter Attach(object options, AdapterBuildContext context)
+    protected override IAdapter Attach(MoleOptions mole, AdapterBuildContext context)
     {
-        var mole = options as MoleOptions
-            ?? throw new ArgumentException($"expected {nameof(MoleOptions)}, got {options?.GetType().Name ?? "null"}", nameof(options));
-        var errors = mole.Validate().ToList();
-        if (errors.Count > 0)
-            throw new ArgumentException("invalid mole options: " + string.Join("; ", errors.Select(e => $"{e.Key}: {e.Message}")), nameof(options));
-
         var blocks = SelectBlocks(mole, context);
         var loraSites = SelectLoraSites(mole, context);
         RejectOverlaps(context, blocks, loraSites);

@@ -5,19 +5,11 @@ namespace Pipeline.Plugins.Encoders.Audio;
 
 /// <summary>Exports the <c>audio</c> encoder: a Whisper-style encoder over a built-in log-mel front end.</summary>
 [ExportEncoder("audio")]
-public sealed class AudioEncoderFactory : IEncoderFactory
+public sealed class AudioEncoderFactory : EncoderFactory<AudioEncoderOptions>
 {
     /// <inheritdoc />
-    public Type OptionsType => typeof(AudioEncoderOptions);
+    public override string Description => "Whisper-style audio encoder (log-mel, two convolutions, transformer; optional average pooling)";
 
     /// <inheritdoc />
-    public string Description => "Whisper-style audio encoder (log-mel, two convolutions, transformer; optional average pooling)";
-
-    /// <inheritdoc />
-    public IEncoder Create(object options, EncoderBuildContext context) => options switch
-    {
-        AudioEncoderOptions audio => new AudioEncoder(audio, context),
-        _ => throw new ArgumentException(
-            $"encoder 'audio' expects options of type {nameof(AudioEncoderOptions)}, got {options?.GetType().Name ?? "null"}", nameof(options)),
-    };
+    protected override IEncoder Create(AudioEncoderOptions options, EncoderBuildContext context) => new AudioEncoder(options, context);
 }

@@ -8,23 +8,16 @@ namespace Pipeline.Plugins.Schedulers.Commit;
 /// schedule's encoder-side and LLM-side rates to balance how much each side changes the answers.
 /// </summary>
 [ExportScheduler(Name)]
-public sealed class CommitScheduleFactory : ISchedulerFactory
+public sealed class CommitScheduleFactory : SchedulerFactory<CommitOptions>
 {
     /// <summary>The plugin name used in YAML.</summary>
     public const string Name = "commit";
 
     /// <inheritdoc />
-    public Type OptionsType => typeof(CommitOptions);
-
-    /// <inheritdoc />
-    public string Description =>
+    public override string Description =>
         "CoMMIT (project reconstruction): scales a base schedule's encoder and llm rates by multipliers from the measured learning balance kappa";
 
     /// <inheritdoc />
-    public ILearningRateSchedule Create(object options, SchedulerBuildContext context)
-    {
-        var commit = options as CommitOptions
-            ?? throw new ArgumentException($"expected {nameof(CommitOptions)}, got {options?.GetType().Name ?? "null"}", nameof(options));
-        return new CommitSchedule(commit, context.CreateSchedule(commit.Base), context.Groups);
-    }
+    protected override ILearningRateSchedule Create(CommitOptions options, SchedulerBuildContext context) =>
+        new CommitSchedule(options, context.CreateSchedule(options.Base), context.Groups);
 }
