@@ -79,7 +79,7 @@ public sealed class ConformancePipeline : IDisposable
                 steps: 30
                 batch_size: 8
                 evaluate: false
-                learning_rate: { encoder: 1.0e-2, llm: 1.0e-2 }
+                learning_rate: { encoder: 5.0e-2, llm: 5.0e-2 }
             """;
     }
 
