@@ -79,6 +79,31 @@ public sealed class AdapterConformanceTests(SampleBuilds samples) : IClassFixtur
     }
 
     [Fact]
+    public void An_adapter_whose_merged_weight_is_not_its_delta_fails_the_merge_check()
+    {
+        using var pipeline = ConformancePipeline.Create("lora", null, []);
+        using var kit = new AdapterConformance(WithBroken(pipeline, Fault.WrongMergeWeight));
+
+        var result = kit.MergeAndUnmerge();
+
+        result.Outcome.Should().Be(ConformanceOutcome.Fail);
+        result.Reason.Should().Match("merging changes the output by up to * (tolerance *)");
+    }
+
+    [Fact]
+    public void An_adapter_that_keeps_tensors_made_in_forward_fails_the_leak_check_with_the_growth()
+    {
+        using var pipeline = ConformancePipeline.Create("lora", null, []);
+        using var kit = new AdapterConformance(WithBroken(pipeline, Fault.KeepsForwardTensors));
+
+        var result = kit.NoTensorLeak();
+
+        // One copy kept per forward: 25 training steps between step 5 and step 30.
+        result.Should().Be(ConformanceResult.Fail("leak",
+            "25 more live tensors after step 30 than after step 5: modules must not keep tensors made in forward"));
+    }
+
+    [Fact]
     public void A_non_mergeable_adapter_has_no_merge_check_and_a_broken_one_fails_only_its_checks()
     {
         using var pipeline = ConformancePipeline.Create("lora", null, []);
