@@ -14,10 +14,10 @@ public static class ConformanceTable
         text.AppendLine($"{"check".PadRight(checkWidth)}  {"result".PadRight(outcomeWidth)}  reason");
         foreach (var result in results)
             text.AppendLine($"{result.Check.PadRight(checkWidth)}  {Label(result.Outcome).PadRight(outcomeWidth)}  {result.Reason}");
-        int failed = results.Count(r => !r.Succeeded);
+        int failed = results.Count(r => !r.Succeeded), passed = results.Count(r => r.Outcome == ConformanceOutcome.Pass);
         text.AppendLine(failed == 0
-            ? $"adapter '{plugin}' passes all {results.Count(r => r.Outcome == ConformanceOutcome.Pass)} applicable checks"
-            : $"adapter '{plugin}' fails {failed} of {results.Count} checks");
+            ? $"adapter '{plugin}' passes all {passed} applicable check{(passed == 1 ? "" : "s")}"
+            : $"adapter '{plugin}' fails {failed} of {results.Count} check{(results.Count == 1 ? "" : "s")}");
         return text.ToString();
     }
 
