@@ -3,6 +3,7 @@ using Pipeline.Contracts.Composition;
 using Pipeline.Host.Composition;
 using Pipeline.Host.Conformance;
 using Pipeline.Host.Pipelines;
+using Pipeline.Host.Tests.Pipelines;
 using static Pipeline.Host.Tests.Conformance.BrokenAdapters;
 
 namespace Pipeline.Host.Tests.Conformance;
@@ -117,15 +118,29 @@ public sealed class AdapterConformanceTests(SampleBuilds samples) : IClassFixtur
         results.Values.Where(r => r.Check is not "identity" and not "training").Should().OnlyContain(r => r.Succeeded);
     }
 
+    [Fact]
+    public void An_adapter_whose_attach_throws_is_reported_by_plugin_before_any_check()
+    {
+        using var pipeline = ConformancePipeline.Create("lora", null, []);
+        var definition = WithFactory(pipeline, new FailingPlugins.ExplodingAdapterFactory(FailingPlugins.Site.ThrowWhileAttaching));
+
+        var act = () => new AdapterConformance(definition);
+
+        act.Should().Throw<PluginFailureException>().WithMessage($"adapter plugin 'lora' failed while attaching: {FailingPlugins.Failure}");
+    }
+
     /// <summary>The kit's pipeline with its adapter replaced by a <see cref="BrokenAdapters.Factory"/> under the same instance name.</summary>
-    private static PipelineDefinition WithBroken(ConformancePipeline pipeline, Fault fault)
+    private static PipelineDefinition WithBroken(ConformancePipeline pipeline, Fault fault) => WithFactory(pipeline, new Factory(fault));
+
+    /// <summary>The kit's pipeline with its adapter's factory replaced by <paramref name="factory"/> (same instance and plugin names).</summary>
+    private static PipelineDefinition WithFactory(ConformancePipeline pipeline, IAdapterFactory factory)
     {
         var definition = pipeline.Definition;
         var original = definition.Adapters.Single();
         return new PipelineDefinition
         {
             Document = definition.Document, Config = definition.Config, Catalog = definition.Catalog, Encoders = definition.Encoders,
-            Adapters = [new ConfiguredPlugin<IAdapterFactory>(original.InstanceName, original.PluginName, new Factory(fault), new object(), original.Node)],
+            Adapters = [new ConfiguredPlugin<IAdapterFactory>(original.InstanceName, original.PluginName, factory, new object(), original.Node)],
         };
     }
 }
