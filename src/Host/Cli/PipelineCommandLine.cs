@@ -12,6 +12,7 @@ public static class PipelineCommandLine
             TrainCommand.Create(),
             ValidateCommand.Create(),
             PluginsCommand.Create(),
+            CheckPluginCommand.Create(),
             ParamsCommand.Create(),
             ExportCommand.Create(),
             EvalCommand.Create(),

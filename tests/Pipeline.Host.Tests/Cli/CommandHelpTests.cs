@@ -6,6 +6,7 @@ public sealed class CommandHelpTests
     [InlineData("train", "Train the pipeline a YAML file declares", "<file>", "--set <key=value>", "--plugins <dir>", "--no-progress, --plain")]
     [InlineData("validate", "Check a pipeline YAML", "<file>", "--set <key=value>", "--plugins <dir>")]
     [InlineData("plugins", "List discovered plugins", "--plugins <dir>", "--write-lock <file>", "--lock <file>")]
+    [InlineData("check-plugin", "Run the conformance kit on an adapter plugin", "<name>", "--plugins <dir>", "--options <yaml>")]
     [InlineData("eval", "Evaluate a checkpoint on the eval split", "<file>", "--checkpoint <path>", "--set <key=value>", "--plugins <dir>")]
     [InlineData("plot", "Draw PNG charts from a run's metrics.jsonl", "<run>", "--out <dir>")]
     [InlineData("params", "Count parameters per component, projector and adapter", "<file>", "--set <key=value>", "--plugins <dir>", "--stage <stage>")]
@@ -35,7 +36,7 @@ public sealed class CommandHelpTests
 
         exitCode.Should().Be(0);
         output.Should().Contain("Commands:");
-        foreach (string command in new[] { "train <file>", "validate <file>", "plugins", "eval <file>", "plot <run>", "params <file>", "export <file>", "matrix <file>" })
+        foreach (string command in new[] { "train <file>", "validate <file>", "plugins", "check-plugin <name>", "eval <file>", "plot <run>", "params <file>", "export <file>", "matrix <file>" })
             output.Should().MatchRegex($@"\n\s+{System.Text.RegularExpressions.Regex.Escape(command)}\s+\S");
     }
 }

@@ -34,6 +34,7 @@ public sealed class CommandLineErrorTests
 
     [Theory]
     [InlineData("plugins")]
+    [InlineData("check-plugin")]
     [InlineData("validate")]
     [InlineData("train")]
     [InlineData("params")]
@@ -48,6 +49,7 @@ public sealed class CommandLineErrorTests
         string[] args = command switch
         {
             "plugins" => [command],
+            "check-plugin" => [command, "lora"],
             "matrix" => [command, matrix.MatrixPath],
             "export" => [command, pipeline.ConfigPath, "--out", Path.Combine(pipeline.Directory, "exported")],
             _ => [command, pipeline.ConfigPath],

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Pipeline.Host.Composition;
 using Pipeline.Host.Config.Binding;
+using Pipeline.Host.Conformance;
 using Pipeline.Host.Pipelines;
 using Pipeline.Host.Safetensors;
 using Pipeline.Host.Tests.Pipelines;
@@ -63,6 +64,20 @@ public sealed class PluginWalkthroughTests(WalkthroughPluginBuild build) : IClas
 
         string expected = shown[(shown.IndexOf(": ", StringComparison.Ordinal) + 2)..];
         act.Should().Throw<ConfigException>().Which.Message.Should().EndWith(expected);
+    }
+
+    [Fact]
+    public void The_adapter_passes_the_conformance_kit_with_the_walkthrough_targets()
+    {
+        using var pipeline = ConformancePipeline.Create("output_bias", "targets: { llm: [o_proj, down_proj] }", [build.OutputDirectory]);
+        using var kit = new AdapterConformance(pipeline.Definition);
+
+        var results = kit.RunAll();
+
+        results.Where(r => !r.Succeeded).Should().BeEmpty();
+        results.Single(r => r.Check == "names").Reason.Should().Be("all 2 parameters are under 'under_test'");
+        string shown = build.Walkthrough.Split('\n').Single(line => line.Contains("'output_bias' passes all", StringComparison.Ordinal));
+        shown.Should().Contain($"`{ConformanceTable.Render("output_bias", results).TrimEnd().Split('\n')[^1]}`");
     }
 
     [Fact]

@@ -1,0 +1,96 @@
+using Pipeline.Contracts.Adapters;
+using Pipeline.Contracts.Modules;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Pipeline.Host.Tests.Conformance;
+
+/// <summary>Adapter factories that each break one promise the conformance kit checks, on the LLM's first query projection.</summary>
+public static class BrokenAdapters
+{
+    /// <summary>The promise <see cref="Factory"/> breaks.</summary>
+    public enum Fault { NotIdentity, NamedAfterPlugin, ParameterOnCpu, WrongMergeWeight, KeepsForwardTensors }
+
+    /// <summary>The projection every broken adapter attaches to.</summary>
+    public const string Site = "model.layers.0.self_attn.q_proj";
+
+    /// <summary>A delta <c>scale * x</c> on a square projection; identity only while the scale is 0.</summary>
+    public sealed class ScaledInput : nn.Module<Tensor, Tensor>
+    {
+        private readonly TorchSharp.Modules.Parameter scale;
+
+        public ScaledInput(float initial, Device? device) : base(nameof(ScaledInput))
+        {
+            scale = new TorchSharp.Modules.Parameter(full(1, initial, device: device));
+            RegisterComponents();
+        }
+
+        public override Tensor forward(Tensor input) => input * scale;
+    }
+
+    /// <summary>
+    /// <c>scale * x</c> again, claiming to merge as <c>2 * scale * I</c> (twice its real delta), and, with
+    /// <paramref name="keepsTensors"/>, keeping a copy of every output outside the step's dispose scope.
+    /// </summary>
+    public sealed class MergeableScaledInput : nn.Module<Tensor, Tensor>, IMergeableLinearDelta
+    {
+        private readonly TorchSharp.Modules.Parameter scale;
+        private readonly int _width;
+        private readonly bool _keepsTensors;
+        private readonly List<Tensor> _kept = [];
+
+        public MergeableScaledInput(int width, Device device, bool keepsTensors) : base(nameof(MergeableScaledInput))
+        {
+            _width = width;
+            _keepsTensors = keepsTensors;
+            scale = new TorchSharp.Modules.Parameter(zeros(1, device: device));
+            RegisterComponents();
+        }
+
+        public override Tensor forward(Tensor input)
+        {
+            Tensor output = input * scale;
+            if (_keepsTensors) _kept.Add(output.detach().clone().DetachFromDisposeScope());
+            return output;
+        }
+
+        public Tensor DeltaWeight() => eye(_width, device: scale.device) * scale * 2;
+    }
+
+    /// <summary>Attaches a <see cref="ScaledInput"/> that gets <paramref name="fault"/> wrong.</summary>
+    public sealed class Factory(Fault fault) : IAdapterFactory
+    {
+        public Type OptionsType => typeof(object);
+
+        public string Description => "broken on purpose";
+
+        public IAdapter Attach(object options, AdapterBuildContext context)
+        {
+            var site = context.Component("llm").LinearSites[Site];
+            nn.Module<Tensor, Tensor> module = fault switch
+            {
+                Fault.NotIdentity => new ScaledInput(0.5f, context.Device),
+                Fault.ParameterOnCpu => new ScaledInput(0f, CPU),
+                Fault.WrongMergeWeight or Fault.KeepsForwardTensors => new MergeableScaledInput(site.InFeatures, context.Device, fault == Fault.KeepsForwardTensors),
+                _ => new ScaledInput(0f, context.Device),
+            };
+            string name = fault == Fault.NamedAfterPlugin ? "broken" : context.AdapterName;
+            site.Attach(name, module);
+            return new Attached(context.AdapterName, fault == Fault.WrongMergeWeight ? (AdaptableLinear)site : null);
+        }
+    }
+
+    /// <summary>Merges through <paramref name="mergeable"/> when given; otherwise cannot merge.</summary>
+    private sealed class Attached(string name, AdaptableLinear? mergeable) : IAdapter
+    {
+        public string Name => name;
+
+        public IReadOnlyList<string> AttachedSites => ["llm:" + Site];
+
+        public bool CanMerge => mergeable is not null;
+
+        public void Merge() => (mergeable ?? throw new NotSupportedException()).Merge(name);
+
+        public void Unmerge() => (mergeable ?? throw new NotSupportedException()).Unmerge(name);
+    }
+}
