@@ -84,6 +84,9 @@ public static class MatrixCommand
         command.SetAction(parse => CommandErrors.Run(() =>
         {
             string dir = Path.GetFullPath(parse.GetValue(directory)!);
+            if (!File.Exists(Path.Combine(dir, MatrixManifest.FileName)))
+                throw new ConfigException("matrix collect", 0, 0, $"'{dir}' is not a matrix output directory: it has no {MatrixManifest.FileName} " +
+                    "(written when a matrix runs or emits an array job); name the matrix's output_dir");
             if (parse.GetValue(baseline) is string given) ReadableBaseline(given);
             MatrixOutputLocation.RefuseCollect(dir);
             var outcome = MatrixOutcome.Finish(dir, null, parse.GetValue(baseline), parse.GetValue(writeBaseline), Console.WriteLine);

@@ -85,6 +85,11 @@ public sealed class MatrixRunTests
         outOfRange.ExitCode.Should().Be(CommandErrors.ConfigurationError);
         outOfRange.Error.Trim().Should().Be("--index: 4 is not a cell of the matrix: it has 4 cells (0 to 3)");
         Directory.Exists(Path.Combine(matrix.OutputDirectory, "cells")).Should().BeFalse("nothing ran");
+
+        var notAMatrix = ConsoleCapture.Run("matrix", "collect", matrix.Directory);
+        notAMatrix.ExitCode.Should().Be(CommandErrors.ConfigurationError);
+        notAMatrix.Error.Trim().Should().Be($"matrix collect: '{matrix.Directory}' is not a matrix output directory: it has no matrix.json " +
+            "(written when a matrix runs or emits an array job); name the matrix's output_dir");
     }
 
     [Fact]
