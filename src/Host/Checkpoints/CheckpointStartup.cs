@@ -68,6 +68,14 @@ public static class CheckpointStartup
                 $"(fingerprint {point.State.ConfigFingerprint[..12]}, now {now.Hash[..12]}): {(differences.Count > 0 ? shown : "the same keys, hashed differently")}. " +
                 "Resume with the original configuration (same YAML and --set overrides), or start a new run in another run.output_dir");
         }
+        // The fingerprint does not cover where in the stages the checkpoint stands: a hand-edited stage_index or
+        // stage_name would otherwise skip stages and still end "complete".
+        var stages = definition.Config.Stages;
+        var state = point.State;
+        if (state.StageIndex >= stages.Count || state.StageName != stages[state.StageIndex].Name)
+            throw new InvalidOperationException($"cannot resume from {latest}: it says it was written in stage {state.StageIndex} '{state.StageName}', " +
+                $"but the pipeline's stages are {string.Join(", ", stages.Select((s, i) => $"{i} '{s.Name}'"))}; its trainer_state.json is damaged. " +
+                $"Nothing was changed. {Alternatives(store, latest)}");
         return point;
     }
 

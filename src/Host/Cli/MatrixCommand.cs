@@ -61,6 +61,7 @@ public static class MatrixCommand
             var selected = CellSelector.Select(matrix, parse.GetValue(only) ?? []);
             // A baseline that cannot be read is found now, not after every cell has trained.
             if (parse.GetValue(baseline) is string given) ReadableBaseline(given);
+            if (parse.GetValue(writeBaseline) is string target) WritableBaseline(target);
             var fingerprints = MatrixValidator.Validate(matrix, pluginDirectories);
             Console.WriteLine($"{matrix.Path}: {matrix.Cells.Count} cells valid; output in {matrix.OutputDirectory}");
             MatrixManifest.Of(matrix, fingerprints).Write(matrix.OutputDirectory);
@@ -89,6 +90,7 @@ public static class MatrixCommand
                     "(written when a matrix runs or emits an array job); name the matrix's output_dir");
             if (parse.GetValue(baseline) is string given) ReadableBaseline(given);
             MatrixOutputLocation.RefuseCollect(dir);
+            if (parse.GetValue(writeBaseline) is string target) WritableBaseline(target);
             var outcome = MatrixOutcome.Finish(dir, null, parse.GetValue(baseline), parse.GetValue(writeBaseline), Console.WriteLine);
             return ExitCode(outcome, null);
         }, Console.Error));
@@ -133,6 +135,13 @@ public static class MatrixCommand
         {
             throw new ConfigException("--baseline", 0, 0, e.Message);
         }
+    }
+
+    /// <summary>Refuses a <c>--write-baseline</c> target that cannot be written (a folder, a missing or read-only folder) before anything runs.</summary>
+    private static void WritableBaseline(string path)
+    {
+        if (Pipeline.Host.IO.WritableLocation.FileProblem(path) is string problem)
+            throw new ConfigException("--write-baseline", 0, 0, $"'{path}' {problem}");
     }
 
     private static int ExitCode(MatrixOutcome.Outcome outcome, IReadOnlyCollection<string>? selected)

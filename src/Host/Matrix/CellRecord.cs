@@ -37,6 +37,9 @@ public sealed record CellRecord
         WriteIndented = true, Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
     };
 
+    /// <summary>Whether <paramref name="runDirectory"/> holds a <c>cell.json</c> that cannot be read (cut short, edited, not an object).</summary>
+    public static bool IsDamaged(string runDirectory) => File.Exists(Path.Combine(runDirectory, FileName)) && Read(runDirectory) is null;
+
     /// <summary>The record in <paramref name="runDirectory"/>, or <c>null</c> when there is none or it cannot be read.</summary>
     public static CellRecord? Read(string runDirectory)
     {

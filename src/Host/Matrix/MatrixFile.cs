@@ -59,7 +59,16 @@ public static partial class MatrixFile
                 if (keyNode is not YamlScalarNode { Value: { Length: > 0 } keyText }) throw document.ErrorAt(keyNode, $"axes.{name}.key: expected a key path such as model.adapters");
                 key = keyText;
             }
-            axes.Add(new MatrixAxis(name, ReadValues(document, name, keyNode, key, valuesNode)));
+            var axisValues = ReadValues(document, name, keyNode, key, valuesNode);
+            // Two axes setting one key would name cells by labels the later axis overrides.
+            foreach (var assignment in axisValues.SelectMany(v => v.Assignments).DistinctBy(a => a.KeyPath))
+            {
+                var earlier = axes.FirstOrDefault(a => a.Values.SelectMany(v => v.Assignments).Any(e => e.KeyPath == assignment.KeyPath));
+                if (earlier is not null)
+                    throw document.ErrorAt(assignment.KeyNode, $"axes.{name}: the key {assignment.KeyPath} is already set by axis '{earlier.Name}'; " +
+                        "one key belongs to one axis (merge the two, or give this one another key)");
+            }
+            axes.Add(new MatrixAxis(name, axisValues));
         }
         return axes;
     }

@@ -24,6 +24,9 @@ public static class MatrixResultsReader
     {
         string directory = Path.Combine(outputDirectory, "cells", cell.Name);
         var record = CellRecord.Read(directory);
+        if (record is null && CellRecord.IsDamaged(directory))
+            return new CellResult(cell.Index, cell.Name, [.. cell.Values.Select(v => KeyValuePair.Create(v.Key, v.Value))], CellStatus.Failed,
+                $"{Path.Combine(directory, CellRecord.FileName)} cannot be read; run the matrix again to redo the cell", new Dictionary<string, double>(), directory);
         var status = record?.Status ?? CellStatus.NotStarted;
         if (status == CellStatus.Finished && cell.Fingerprint.Length > 0 && record!.Fingerprint.Length > 0 && record.Fingerprint != cell.Fingerprint)
             return new CellResult(cell.Index, cell.Name, [.. cell.Values.Select(v => KeyValuePair.Create(v.Key, v.Value))], CellStatus.Failed,

@@ -91,6 +91,14 @@ public static class DataCheck
                 throw new InvalidDataException($"stage '{stage.Name}': split '{split}' has no samples" +
                     (skipped > 0 ? $" left: all {skipped} were bad and skipped" : ""));
             }
+            // Every stage ends with a held-out evaluation; an empty held-out split would only fail after all the training.
+            if (config.Stages.FirstOrDefault(s => s.Evaluate) is { } evaluating && report.Passed("eval").Count == 0)
+            {
+                int skipped = problems.Count(p => p.Split == "eval");
+                throw new InvalidDataException($"stage '{evaluating.Name}' evaluates on the held-out split, but split 'eval' has no samples" +
+                    (skipped > 0 ? $" left: all {skipped} were bad and skipped" : "") +
+                    "; give the data a held-out split (data.llava.eval for conversation files) or set evaluate: false on the stages");
+            }
             return report;
         }
         catch

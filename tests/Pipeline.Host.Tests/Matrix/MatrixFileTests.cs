@@ -119,6 +119,10 @@ public sealed class MatrixFileTests
         matrix.Write(TinyMatrix.Axes + "\nexclude:\n  - { rank: [] }");
         LoadFails(matrix).Message.Should().Be($"{matrix.MatrixPath}:13:13: exclude[0]: axis 'rank' lists no label; a rule with an empty list matches nothing");
 
+        matrix.Write("axes:\n  seed:\n    key: run.seed\n    values: [1, 2]\n  again:\n    key: run.seed\n    values: [3]");
+        LoadFails(matrix).Message.Should().Be(
+            $"{matrix.MatrixPath}:8:10: axes.again: the key run.seed is already set by axis 'seed'; one key belongs to one axis (merge the two, or give this one another key)");
+
         matrix.Write("axes:\n  out:\n    key: run.output_dir\n    values: [a, b]");
         LoadFails(matrix).Message.Should().Be(
             $"{matrix.MatrixPath}:5:10: axes.out.key: run.output_dir is chosen by the matrix (output_dir/cells/CELL); set the matrix's output_dir instead");

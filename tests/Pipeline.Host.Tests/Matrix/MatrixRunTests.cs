@@ -86,6 +86,11 @@ public sealed class MatrixRunTests
         outOfRange.Error.Trim().Should().Be("--index: 4 is not a cell of the matrix: it has 4 cells (0 to 3)");
         Directory.Exists(Path.Combine(matrix.OutputDirectory, "cells")).Should().BeFalse("nothing ran");
 
+        var baselineIntoFolder = ConsoleCapture.Run("matrix", matrix.MatrixPath, "--write-baseline", matrix.Directory);
+        baselineIntoFolder.ExitCode.Should().Be(CommandErrors.ConfigurationError);
+        baselineIntoFolder.Error.Trim().Should().Be($"--write-baseline: '{matrix.Directory}' is a folder, not a file");
+        Directory.Exists(Path.Combine(matrix.OutputDirectory, "cells")).Should().BeFalse("nothing ran");
+
         var notAMatrix = ConsoleCapture.Run("matrix", "collect", matrix.Directory);
         notAMatrix.ExitCode.Should().Be(CommandErrors.ConfigurationError);
         notAMatrix.Error.Trim().Should().Be($"matrix collect: '{matrix.Directory}' is not a matrix output directory: it has no matrix.json " +
@@ -146,11 +151,16 @@ public sealed class MatrixRunTests
         extra.Output.Should().Contain("missing: cell seed=3 finished but is not in the baseline (write a new one with --write-baseline)")
             .And.Contain($"baseline {baseline}: 4 metrics of 2 cells compared; 0 regressions, 0 improvements, something missing: FAILED");
 
+        File.WriteAllText(Path.Combine(matrix.CellDirectory("seed=1"), CellRecord.FileName), "{\"index\": 0, \"na");
+        var damaged = MatrixResultsReader.Read(MatrixManifest.Read(matrix.OutputDirectory), matrix.OutputDirectory).Cells[0];
+        damaged.Status.Should().Be(CellStatus.Failed);
+        damaged.Error.Should().Be($"{Path.Combine(matrix.CellDirectory("seed=1"), CellRecord.FileName)} cannot be read; run the matrix again to redo the cell");
+        File.Delete(Path.Combine(matrix.CellDirectory("seed=1"), CellRecord.FileName));
         File.Delete(Path.Combine(matrix.CellDirectory("seed=2"), CellRecord.FileName));
         var collected = ConsoleCapture.Run("matrix", "collect", matrix.OutputDirectory, "--baseline", baseline);
 
         collected.ExitCode.Should().Be(CommandErrors.BaselineFailed, collected.Output);
-        collected.Output.Should().Contain("missing: cell seed=2 is in the baseline but has no finished result now").And.Contain("1 of 2 cells finished");
+        collected.Output.Should().Contain("missing: cell seed=2 is in the baseline but has no finished result now").And.Contain("0 of 2 cells finished");
     }
 
     [Fact]
