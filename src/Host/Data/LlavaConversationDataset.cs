@@ -143,11 +143,13 @@ public static class LlavaConversationDataset
 
     private static List<ConversationTurn> ReadTurns(JsonElement item)
     {
-        if (!item.TryGetProperty("conversations", out var conversations) || conversations.ValueKind != JsonValueKind.Array
-            || conversations.GetArrayLength() == 0)
+        if (!item.TryGetProperty("conversations", out var conversations) || conversations.ValueKind is JsonValueKind.Null
+            || (conversations.ValueKind == JsonValueKind.Array && conversations.GetArrayLength() == 0))
         {
             throw new BadSample(SampleProblemReason.Malformed, "has no conversations");
         }
+        if (conversations.ValueKind != JsonValueKind.Array)
+            throw new BadSample(SampleProblemReason.Malformed, $"has 'conversations' as a {conversations.ValueKind.ToString().ToLowerInvariant()}; it must be a list of turns");
         var turns = new List<ConversationTurn>();
         foreach (var turn in conversations.EnumerateArray())
         {

@@ -21,7 +21,8 @@ public static class ModelExport
     {
         if (string.IsNullOrWhiteSpace(options.OutputDirectory)) throw ExportUsage.Error("--out", "is empty; name the directory to write");
         string output = Path.TrimEndingDirectorySeparator(Path.GetFullPath(options.OutputDirectory));
-        if (File.Exists(output) || (Directory.Exists(output) && Directory.EnumerateFileSystemEntries(output).Any()))
+        if (File.Exists(output)) throw ExportUsage.Error("--out", $"'{output}' is a file; export into a new or empty directory");
+        if (Directory.Exists(output) && Directory.EnumerateFileSystemEntries(output).Any())
             throw ExportUsage.Error("--out", $"'{output}' exists and is not an empty directory; export into a new or empty one");
         ExportStaging.RefuseUnwritable(output);
         if (options.Format == ExportFormat.Merged && options.Adapter is not null)

@@ -95,6 +95,7 @@ public static class PipelineLoader
             if (!string.IsNullOrEmpty(given))
             {
                 string full = Path.GetFullPath(Path.Combine(baseDirectory, given));
+                if (Directory.Exists(full)) throw document.ErrorAt(node, $"plugins_lock: '{given}' is a directory, not a plugin lock file (looked at {full})");
                 if (!File.Exists(full)) throw document.ErrorAt(node, $"plugins_lock: plugin lock file '{given}' does not exist (looked for {full})");
                 return PluginLock.Load(full);
             }

@@ -47,6 +47,9 @@ public sealed class PipelinePluginLockTests : IDisposable
 
         act.Should().Throw<ConfigException>().Which.Message.Should().Be(
             $"{pipeline.ConfigPath}:2:15: plugins_lock: plugin lock file 'locks/pinned.lock' does not exist (looked for {lockPath})");
+        Directory.CreateDirectory(lockPath);
+        act.Should().Throw<ConfigException>().Which.Message.Should().Be(
+            $"{pipeline.ConfigPath}:2:15: plugins_lock: 'locks/pinned.lock' is a directory, not a plugin lock file (looked at {lockPath})");
     }
 
     [Fact]

@@ -71,6 +71,8 @@ public sealed class LlavaConversationDatasetTests : IDisposable
           "{json}:1: sample 'n' (item 0): has no conversations" },
         { """{"id": "n2"}""",
           "{json}:1: sample 'n2' (item 0): has no conversations" },
+        { """{"id": "s", "conversations": "hi"}""",
+          "{json}:1: sample 's' (item 0): has 'conversations' as a string; it must be a list of turns" },
         { """{"id": "g", "conversations": [{"from": "gpt", "value": "hi"}, {"from": "human", "value": "hello"}]}""",
           "{json}:1: sample 'g' (item 0): the first turn is from 'gpt', expected 'human'" },
         { """{"id": "z", "image": "a.png", "conversations": [{"from": "human", "value": "describe"}, {"from": "gpt", "value": "x"}]}""",

@@ -116,6 +116,7 @@ public sealed class AdapterAndMergedExportTests
         File.WriteAllText(Path.Combine(full, "keep.txt"), "");
 
         Export(run, "--out", full).Should().Be((2, "", $"--out: '{full}' exists and is not an empty directory; export into a new or empty one\n"));
+        Export(run, "--out", Path.Combine(full, "keep.txt")).Should().Be((2, "", $"--out: '{Path.Combine(full, "keep.txt")}' is a file; export into a new or empty directory\n"));
         Export(run, "--out", run.ExportDirectory("a"), "--adapter", "lroa").Should().Be((2, "", "--adapter: no adapter 'lroa'; the model has: lora\n"));
         Export(run, "--out", run.ExportDirectory("b"), "--format", "merged", "--adapter", "lora")
             .Should().Be((2, "", "--adapter: does not apply to --format merged, which merges every adapter on the decoder\n"));
