@@ -23,16 +23,16 @@ public static class MatrixResultsReader
     private static CellResult ReadCell(MatrixManifest.ManifestCell cell, string outputDirectory)
     {
         string directory = Path.Combine(outputDirectory, "cells", cell.Name);
+        var values = cell.Values.Select(v => KeyValuePair.Create(v.Key, v.Value)).ToList();
+        CellResult Failed(string error) => new(cell.Index, cell.Name, values, CellStatus.Failed, error, new Dictionary<string, double>(), directory);
+
         var record = CellRecord.Read(directory);
         if (record is null && CellRecord.IsDamaged(directory))
-            return new CellResult(cell.Index, cell.Name, [.. cell.Values.Select(v => KeyValuePair.Create(v.Key, v.Value))], CellStatus.Failed,
-                $"{Path.Combine(directory, CellRecord.FileName)} cannot be read; run the matrix again to redo the cell", new Dictionary<string, double>(), directory);
+            return Failed($"{Path.Combine(directory, CellRecord.FileName)} cannot be read; run the matrix again to redo the cell");
         var status = record?.Status ?? CellStatus.NotStarted;
         if (status == CellStatus.Finished && cell.Fingerprint.Length > 0 && record!.Fingerprint.Length > 0 && record.Fingerprint != cell.Fingerprint)
-            return new CellResult(cell.Index, cell.Name, [.. cell.Values.Select(v => KeyValuePair.Create(v.Key, v.Value))], CellStatus.Failed,
-                StaleError(directory, record.Fingerprint, cell.Fingerprint), new Dictionary<string, double>(), directory);
+            return Failed(StaleError(directory, record.Fingerprint, cell.Fingerprint));
         var metrics = status == CellStatus.Finished ? MetricsOf(directory) : new Dictionary<string, double>();
-        var values = cell.Values.Select(v => KeyValuePair.Create(v.Key, v.Value)).ToList();
         return new CellResult(cell.Index, cell.Name, values, status, record?.Error, metrics, directory);
     }
 

@@ -23,30 +23,30 @@ public sealed class GuardedSchedule(ILearningRateSchedule inner, string plugin, 
     /// <inheritdoc />
     public double LearningRate(string group, long step)
     {
-        double rate = Guard(At(step), () => inner.LearningRate(group, step));
+        double rate = Guard(step, () => inner.LearningRate(group, step));
         if (double.IsFinite(rate) && rate >= 0) return rate;
         throw Failure(At(step), new InvalidOperationException(
             $"it returned the learning rate {Text(rate)} for group '{group}'; a learning rate must be a finite number of at least 0"));
     }
 
     /// <inheritdoc />
-    public bool WantsObservation(long step) => Guard(At(step), () => inner.WantsObservation(step));
+    public bool WantsObservation(long step) => Guard(step, () => inner.WantsObservation(step));
 
     /// <inheritdoc />
-    public void Observe(IStepObservation observation) => Guard(At(observation.Step), () =>
+    public void Observe(IStepObservation observation) => Guard(observation.Step, () =>
     {
         inner.Observe(observation);
         return 0;
     });
 
     /// <inheritdoc />
-    public Tensor? AuxiliaryLoss(Tensor answerLogits) => Guard(At(Step), () => inner.AuxiliaryLoss(answerLogits));
+    public Tensor? AuxiliaryLoss(Tensor answerLogits) => Guard(Step, () => inner.AuxiliaryLoss(answerLogits));
 
     /// <inheritdoc />
-    public IReadOnlyDictionary<string, double> Metrics => Guard(At(Step), () => inner.Metrics);
+    public IReadOnlyDictionary<string, double> Metrics => Guard(Step, () => inner.Metrics);
 
     /// <inheritdoc />
-    public IReadOnlyDictionary<string, double> SaveState() => Guard($"{At(Step)} while saving its state", inner.SaveState);
+    public IReadOnlyDictionary<string, double> SaveState() => Guard(Step, inner.SaveState, " while saving its state");
 
     /// <inheritdoc />
     /// <remarks>An <see cref="InvalidDataException"/> (the contract's "the state lacks a value") stays a checkpoint problem.</remarks>
@@ -68,7 +68,8 @@ public sealed class GuardedSchedule(ILearningRateSchedule inner, string plugin, 
 
     private string At(long step) => $"at stage '{stage}' step {step + 1}";
 
-    private T Guard<T>(string where, Func<T> call)
+    /// <summary>Calls the plugin; the place for the message is formatted only when the call fails (this runs every step).</summary>
+    private T Guard<T>(long step, Func<T> call, string suffix = "")
     {
         try
         {
@@ -76,7 +77,7 @@ public sealed class GuardedSchedule(ILearningRateSchedule inner, string plugin, 
         }
         catch (Exception error) when (error is not PluginFailureException)
         {
-            throw Failure(where, error);
+            throw Failure(At(step) + suffix, error);
         }
     }
 

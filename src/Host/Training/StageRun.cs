@@ -14,8 +14,8 @@ namespace Pipeline.Host.Training;
 /// <param name="Trainable">The parameters it trains, by name.</param>
 /// <param name="Optimizer">AdamW over <paramref name="Trainable"/>; disposed when the stage's steps are done.</param>
 /// <param name="Groups">The optimizer's parameter groups, in the optimizer's order.</param>
-/// <param name="Schedule">The learning-rate schedule.</param>
+/// <param name="Schedule">The learning-rate schedule, guarded so a plugin failure is named with its stage and step.</param>
 /// <param name="Progress">Steps done, metrics window and skipped steps.</param>
 public sealed record StageRun(StageConfig Stage, int StageIndex, long TotalSteps, IReadOnlyList<TokenizedSample> Samples, SampleOrder Order,
     IReadOnlyList<(string Name, Parameter Parameter)> Trainable, AdamW Optimizer, IReadOnlyList<OptimizerFactory.SideGroup> Groups,
-    ILearningRateSchedule Schedule, StageProgress Progress);
+    GuardedSchedule Schedule, StageProgress Progress);

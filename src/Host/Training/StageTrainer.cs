@@ -58,7 +58,7 @@ public sealed class StageTrainer
     private StepResult TrainStep(StageRun run, BatchPrefetcher batches, long step)
     {
         var (stage, _, _, _, order, trainable, optimizer, groups, schedule, _) = run;
-        if (schedule is GuardedSchedule guarded) guarded.Step = step;
+        schedule.Step = step;
         foreach (var group in groups) group.Group.LearningRate = schedule.LearningRate(group.Side, step);
         using var scope = NewDisposeScope();
         Func<ModelBatch, SnapshotStepObservation>? observe = schedule.WantsObservation(step)
@@ -205,7 +205,7 @@ public sealed class StageTrainer
         var groupInfo = groups.GroupBy(g => g.Side).Select(g => new ParameterGroupInfo(g.Key,
             g.Key == ParameterInventory.LlmSide ? stage.LearningRate.Llm : stage.LearningRate.Encoder,
             g.Sum(x => x.Group.Parameters.Sum(p => p.numel())))).ToList();
-        ILearningRateSchedule schedule = new GuardedSchedule(
+        var schedule = new GuardedSchedule(
             session.CreateSchedule(stage.Scheduler, new SchedulerBuildContext(totalSteps, groupInfo, session.CreateSchedule))
             ?? throw new PluginFailureException("scheduler", stage.Scheduler.Plugin, "while being built", new InvalidOperationException("it returned null instead of a schedule")),
             stage.Scheduler.Plugin, stage.Name);
