@@ -32,4 +32,10 @@ public interface IAdaptableComponent
 
     /// <summary>Where learned tokens can be prepended to the sequence; <c>null</c> where the component does not support it.</summary>
     ISequencePrefixSite? SequencePrefix { get; }
+
+    /// <summary>
+    /// The component's token-embedding table, for adapters that start from vocabulary embeddings (prompt tuning);
+    /// <c>null</c> (the default) where the component has no vocabulary, as encoders do. Contracts 1.6.
+    /// </summary>
+    ITokenEmbeddings? TokenEmbeddings => null;
 }

@@ -13,7 +13,10 @@ public static class ContractVersion
     /// <summary>
     /// Additive changes (new optional members with defaults) bump this number. 1.5 added the typed factory base classes
     /// <see cref="Adapters.AdapterFactory{TOptions}"/>, <see cref="Encoders.EncoderFactory{TOptions}"/> and
-    /// <see cref="Schedulers.SchedulerFactory{TOptions}"/>.
+    /// <see cref="Schedulers.SchedulerFactory{TOptions}"/>. 1.6 added weight transforms on projections
+    /// (<see cref="Adapters.IWeightTransformSite"/>, <see cref="Adapters.IWeightDecomposedLowRankTransform"/>), adapters switched off
+    /// before the first stage that trains them (<see cref="Adapters.ISwitchableAdapterSite"/>, <see cref="Adapters.IAdapterActivation"/>),
+    /// and a component's token embeddings (<see cref="Adapters.IAdaptableComponent.TokenEmbeddings"/>).
     /// </summary>
-    public const int Minor = 5;
+    public const int Minor = 6;
 }

@@ -12,9 +12,10 @@ namespace Pipeline.Contracts.Modules;
 /// its input (contracts 1.4). In a component stored in reduced precision the
 /// transforms get the input widened to float32 and their result is cast back to the input's type (contracts 1.3).
 /// </summary>
-public sealed class AttentionInputSlot : nn.Module<Tensor, Tensor>, IAttentionInputSite
+public sealed class AttentionInputSlot : nn.Module<Tensor, Tensor>, IAttentionInputSite, ISwitchableAdapterSite
 {
     private readonly List<(string Name, nn.Module<Tensor, Tensor> Transform)> _transforms = [];
+    private readonly HashSet<string> _inactive = [];
 
     /// <param name="layerIndex">The block index, from 0.</param>
     /// <param name="width">The hidden width C.</param>
@@ -33,11 +34,12 @@ public sealed class AttentionInputSlot : nn.Module<Tensor, Tensor>, IAttentionIn
     /// <inheritdoc />
     public override Tensor forward(Tensor input)
     {
-        if (_transforms.Count == 0) return input;
+        if (_transforms.Count == 0 || _transforms.All(t => _inactive.Contains(t.Name))) return input;
         // In a component stored in reduced precision the stream is bfloat16/float16; adapters compute in float32.
         Tensor output = ReducedPrecision.Widen(input);
         foreach (var (name, transform) in _transforms)
         {
+            if (_inactive.Contains(name)) continue;
             Tensor current = output;
             output = AdapterForwardException.Run(name, this, () => AttachedModuleOutput.Checked(current, transform.call(current), current.shape, current.device, "the attention input"));
         }
@@ -52,4 +54,14 @@ public sealed class AttentionInputSlot : nn.Module<Tensor, Tensor>, IAttentionIn
         register_module(adapterName, transform);
         _transforms.Add((adapterName, transform));
     }
+
+    /// <inheritdoc />
+    public void SetActive(string adapterName, bool active)
+    {
+        if (active) _inactive.Remove(adapterName);
+        else if (_transforms.Any(t => t.Name == adapterName)) _inactive.Add(adapterName);
+    }
+
+    /// <inheritdoc />
+    public bool IsActive(string adapterName) => !_inactive.Contains(adapterName);
 }

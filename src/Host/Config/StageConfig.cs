@@ -19,7 +19,9 @@ public sealed record StageConfig : IValidatableOptions
 
     /// <summary>
     /// What trains: any of <c>llm</c> (the LLM's own weights), <c>encoders</c> (every encoder's own weights), an
-    /// encoder's name, <c>projectors</c>, <c>adapters</c> (every adapter parameter). Everything else is frozen.
+    /// encoder's name, <c>projectors</c>, <c>adapters</c> (every adapter parameter), an adapter's instance name (that
+    /// adapter's parameters). Everything else is frozen. An adapter runs from the first stage that trains it on, and is
+    /// switched off in the stages before it.
     /// </summary>
     public List<string> Trainable { get; init; } = ["adapters", "projectors"];
 
@@ -74,7 +76,7 @@ public sealed record StageConfig : IValidatableOptions
         if (BatchSize < 1) yield return new("batch_size", $"must be at least 1, got {BatchSize}");
         if (GradientAccumulation < 1) yield return new("gradient_accumulation", $"must be at least 1, got {GradientAccumulation}");
         if (ClipGradNorm < 0) yield return new("clip_grad_norm", $"must not be negative, got {ClipGradNorm}");
-        if (Trainable.Count == 0) yield return new("trainable", "name at least one of: " + string.Join(", ", TrainableGroups) + " or an encoder name");
+        if (Trainable.Count == 0) yield return new("trainable", "name at least one of: " + string.Join(", ", TrainableGroups) + ", an encoder name or an adapter name");
         if (LearningRate.Encoder < 0 || LearningRate.Llm < 0) yield return new("learning_rate", "must not be negative");
         if (EvalEvery < 0) yield return new("eval_every", $"must not be negative, got {EvalEvery}");
         if (EvalSamples < 0) yield return new("eval_samples", $"must not be negative, got {EvalSamples}");

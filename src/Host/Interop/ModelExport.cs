@@ -1,4 +1,5 @@
 using Pipeline.Host.Checkpoints;
+using Pipeline.Host.Training;
 using Pipeline.Host.Pipelines;
 using static TorchSharp.torch;
 
@@ -39,6 +40,7 @@ public static class ModelExport
         foreach (string line in built.LoadedWeights.SelectMany(r => r.Describe())) log(line);
         var loaded = ModelWeights.Load(built.Model, checkpoint).RefuseUnexpected();
         log($"checkpoint '{checkpoint}': {loaded.Loaded.Count} trained tensors loaded");
+        RefuseUntrained(built, definition, options.Format == ExportFormat.Merged ? built.Adapters.Select(a => a.Name).ToList() : selected, checkpoint);
 
         var written = ExportStaging.Write(output, staging => options.Format switch
         {
@@ -49,6 +51,23 @@ public static class ModelExport
         });
         foreach (string path in written) log($"wrote {path}");
         return written;
+    }
+
+    /// <summary>
+    /// Refuses to export an adapter that had not started training at the checkpoint (its stage comes before the first stage
+    /// that trains it): training did not run it there, and its values are still those it was built with.
+    /// </summary>
+    private static void RefuseUntrained(BuiltModel built, PipelineDefinition definition, IReadOnlyList<string> adapters, string checkpoint)
+    {
+        var stages = definition.Config.Stages;
+        var off = CheckpointAdapterActivity.Apply(built, stages, checkpoint).Intersect(adapters).ToList();
+        if (off.Count == 0) return;
+        var activity = new AdapterActivity(stages, built.Adapters.Select(a => a.Name));
+        string name = off[0];
+        int stage = CheckpointAdapterActivity.StageIndex(checkpoint, stages.Count)!.Value;
+        throw new InvalidOperationException(
+            $"adapter '{name}' has not trained at checkpoint '{checkpoint}': it was written in stage '{stages[stage].Name}', and the first " +
+            $"stage that trains '{name}' is '{stages[activity.FirstTrainingStage(name)!.Value].Name}'; export a checkpoint of that stage or later");
     }
 
     private static IReadOnlyList<string> Peft(BuiltModel built, PipelineDefinition definition, string adapterName, ExportOptions options, string output)

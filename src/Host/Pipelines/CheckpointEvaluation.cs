@@ -17,7 +17,8 @@ public sealed record CheckpointEvaluation(string CheckpointDirectory, WeightsLoa
     /// initial values), loads the checkpoint <paramref name="checkpointPath"/> names (see
     /// <see cref="CheckpointLocation.Resolve"/>), and evaluates it on the eval split with the training evaluator.
     /// A checkpoint tensor the model has no entry for is an error: the checkpoint belongs to another configuration. So is
-    /// a damaged checkpoint (<see cref="CheckpointIntegrity"/>: a non-finite, integer-typed or truncated tensor).
+    /// a damaged checkpoint (<see cref="CheckpointIntegrity"/>: a non-finite, integer-typed or truncated tensor). Adapters run as
+    /// they ran at the checkpoint's stage (<see cref="CheckpointAdapterActivity"/>).
     /// </summary>
     public static CheckpointEvaluation Run(PipelineDefinition definition, string checkpointPath)
     {
@@ -31,6 +32,7 @@ public sealed record CheckpointEvaluation(string CheckpointDirectory, WeightsLoa
 
         using var built = ModelFactory.Build(definition, tokenizer.VocabularySize, device);
         var weights = ModelWeights.Load(built.Model, directory).RefuseUnexpected();
+        CheckpointAdapterActivity.Apply(built, config.Stages, directory);
 
         var collator = new BatchCollator(tokenizer, built.Model, built.Model.Llm.Options.MaxSequenceLength);
         var evaluation = new Evaluator(built.Model, collator, device, config.Data.EvalBatchSize, config.Data.PrefetchBatches).Evaluate(splits.Eval);

@@ -107,13 +107,22 @@ public static class PipelineLoader
     private static void CheckTrainableWords(YamlConfigDocument document, PipelineConfig config)
     {
         var encoderNames = config.Model.Encoders.Keys.ToList();
+        var adapterNames = config.Model.Adapters.Select(a => a.InstanceName).ToList();
+        for (int i = 0; i < config.Model.Adapters.Count; i++)
+        {
+            string name = adapterNames[i];
+            if (StageConfig.TrainableGroups.Contains(name) || encoderNames.Contains(name))
+                throw document.ErrorAt(YamlLocator.Find(document.Root, "model", "adapters", i),
+                    $"model.adapters[{i}]: the adapter's name '{name}' is also {(encoderNames.Contains(name) ? "an encoder's name" : "a trainable group")}, so stages[].trainable could not tell them apart; give the adapter a different 'name'");
+        }
         for (int i = 0; i < config.Stages.Count; i++)
         {
             foreach (string word in config.Stages[i].Trainable)
             {
-                if (StageConfig.TrainableGroups.Contains(word) || encoderNames.Contains(word)) continue;
+                if (StageConfig.TrainableGroups.Contains(word) || encoderNames.Contains(word) || adapterNames.Contains(word)) continue;
                 throw document.ErrorAt(YamlLocator.Find(document.Root, "stages", i, "trainable"), $"stages[{i}].trainable: unknown group '{word}'; use {string.Join(", ", StageConfig.TrainableGroups)}" +
-                    (encoderNames.Count > 0 ? $" or an encoder name ({string.Join(", ", encoderNames)})" : ""));
+                    (encoderNames.Count > 0 ? $", an encoder name ({string.Join(", ", encoderNames)})" : "") +
+                    (adapterNames.Count > 0 ? $" or an adapter name ({string.Join(", ", adapterNames)})" : ""));
             }
         }
     }

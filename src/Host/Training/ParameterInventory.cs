@@ -66,12 +66,15 @@ public sealed class ParameterInventory
     /// Sets <c>requires_grad</c> so that only what <paramref name="trainable"/> names trains, and returns the trainable
     /// parameters. Throws <see cref="ArgumentException"/> for a word that names nothing.
     /// </summary>
-    public IReadOnlyList<(string Name, Parameter Parameter)> Select(IReadOnlyList<string> trainable, IReadOnlyCollection<string> encoderNames)
+    public IReadOnlyList<(string Name, Parameter Parameter)> Select(IReadOnlyList<string> trainable, IReadOnlyCollection<string> encoderNames,
+        IReadOnlyCollection<string>? adapterNames = null)
     {
+        adapterNames ??= [];
         foreach (string word in trainable)
         {
-            if (!StageConfig.TrainableGroups.Contains(word) && !encoderNames.Contains(word))
-                throw new ArgumentException($"unknown trainable group '{word}'; use {string.Join(", ", StageConfig.TrainableGroups)} or an encoder name ({string.Join(", ", encoderNames)})");
+            if (!StageConfig.TrainableGroups.Contains(word) && !encoderNames.Contains(word) && !adapterNames.Contains(word))
+                throw new ArgumentException($"unknown trainable group '{word}'; use {string.Join(", ", StageConfig.TrainableGroups)}, an encoder name ({string.Join(", ", encoderNames)})" +
+                    $" or an adapter name ({string.Join(", ", adapterNames)})");
         }
         var selected = new List<(string, Parameter)>();
         foreach (var (name, parameter) in _all)
@@ -85,12 +88,12 @@ public sealed class ParameterInventory
 
     /// <summary>
     /// Whether a stage whose <c>trainable</c> list is <paramref name="trainable"/> trains the parameter: adapter parameters
-    /// with <c>adapters</c>, the LLM's own with <c>llm</c>, projectors with <c>projectors</c>, an encoder's own with
-    /// <c>encoders</c> or its name. Changes nothing (see <see cref="Select"/>).
+    /// with <c>adapters</c> or their adapter's instance name, the LLM's own with <c>llm</c>, projectors with
+    /// <c>projectors</c>, an encoder's own with <c>encoders</c> or its name. Changes nothing (see <see cref="Select"/>).
     /// </summary>
     public bool IsTrainableIn(string name, IReadOnlyList<string> trainable)
     {
-        if (IsAdapter(name)) return trainable.Contains("adapters");
+        if (IsAdapter(name)) return trainable.Contains("adapters") || (AdapterOf(name) is { } adapter && trainable.Contains(adapter));
         string component = ComponentOf(name);
         return component switch
         {

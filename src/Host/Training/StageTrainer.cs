@@ -189,6 +189,25 @@ public sealed class StageTrainer
         return result;
     }
 
+    /// <summary>Calls <see cref="IAdapterActivation.Activate"/> on the adapters the stage is the first to train, with gradients off.</summary>
+    private void ActivateAdapters(int stageIndex)
+    {
+        if (_session.Activity is not { } activity) return;
+        foreach (string name in activity.FirstTrainedIn(stageIndex))
+        {
+            if (_session.Adapters.FirstOrDefault(a => a.Name == name) is not IAdapterActivation activation) continue;
+            try
+            {
+                using var noGrad = no_grad();
+                activation.Activate();
+            }
+            catch (Exception e)
+            {
+                throw new PluginFailureException("adapter", _session.Model.PluginOrigins.AdapterPlugin(name), "while being activated", e);
+            }
+        }
+    }
+
     public StageSummary Run(StageConfig stage, int stageIndex)
     {
         var session = _session;
@@ -199,7 +218,9 @@ public sealed class StageTrainer
             FinalizerFence.Run(() => precision.Apply(stage.Trainable));
             if (precision.ReducedComponents() is { } reduced) session.Log($"stage '{stage.Name}': frozen weights stored as {reduced}");
         }
-        var trainable = session.Inventory.Select(stage.Trainable, session.Model.Encoders.Keys.ToList());
+        var switchedOff = session.Activity?.Apply(session.Model, stageIndex) ?? [];
+        if (switchedOff.Count > 0) session.Log($"stage '{stage.Name}': adapter{(switchedOff.Count == 1 ? "" : "s")} {string.Join(", ", switchedOff)} off until the first stage that trains {(switchedOff.Count == 1 ? "it" : "them")}");
+        var trainable = session.Inventory.Select(stage.Trainable, session.Model.Encoders.Keys.ToList(), session.Adapters.Select(a => a.Name).ToList());
         var (optimizer, groups) = OptimizerFactory.Create(trainable, stage);
         long totalSteps = TotalSteps(stage, samples.Count);
         var groupInfo = groups.GroupBy(g => g.Side).Select(g => new ParameterGroupInfo(g.Key,
@@ -224,6 +245,7 @@ public sealed class StageTrainer
         using (optimizer)
         {
             if (session.Resume is { } resume && resume.Continues(stageIndex)) resume.Restore(run, session.Inventory, session.Log);
+            if (progress.Step == 0) ActivateAdapters(stageIndex);
             // Made after a resume has moved the order to the checkpoint's position, so it prepares the same batches.
             bool fenceLapseReported = false;
             using var batches = new BatchPrefetcher(session.Collator, samples, order.UpcomingBatches(stage.BatchSize), session.PrefetchBatches);

@@ -1,3 +1,4 @@
+using Pipeline.Contracts.Adapters;
 using Pipeline.Contracts.Schedulers;
 using Pipeline.Host.Checkpoints;
 using Pipeline.Host.Config;
@@ -32,6 +33,12 @@ public sealed class TrainingSession
 
     /// <summary>Builds the schedule plugin a selection names (used for stage schedules and for schedules that wrap another).</summary>
     public required Func<PluginSelection, SchedulerBuildContext, ILearningRateSchedule> CreateSchedule { get; init; }
+
+    /// <summary>Which adapters run in which stage; <c>null</c> runs every adapter in every stage.</summary>
+    public AdapterActivity? Activity { get; init; }
+
+    /// <summary>The model's adapters, for <see cref="IAdapterActivation.Activate"/> at the first stage that trains each.</summary>
+    public IReadOnlyList<IAdapter> Adapters { get; init; } = [];
 
     /// <summary>Converts frozen weights to their reduced type at each stage start (<c>model.dtype</c>); <c>null</c> keeps every weight as built.</summary>
     public FrozenWeightPrecision? Precision { get; init; }

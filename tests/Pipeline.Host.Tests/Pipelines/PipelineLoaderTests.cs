@@ -81,7 +81,7 @@ public sealed class PipelineLoaderTests
         string yaml = TinyPipeline.Yaml.Replace("trainable: [adapters, projectors]", "trainable: [adapter, projectors]");
 
         ErrorOf(yaml).Should().Be(
-            "pipeline.yaml:35:16: stages[1].trainable: unknown group 'adapter'; use llm, encoders, projectors, adapters or an encoder name (vision, audio)");
+            "pipeline.yaml:35:16: stages[1].trainable: unknown group 'adapter'; use llm, encoders, projectors, adapters, an encoder name (vision, audio) or an adapter name (lora)");
     }
 
     [Fact]

@@ -11,15 +11,17 @@ namespace Pipeline.Host.Modules.Llama;
 /// The LLaMA-style language model with Hugging Face state-dict names (<c>model.layers.0.self_attn.q_proj.weight</c>,
 /// <c>lm_head.weight</c>). It is the <c>llm</c> adaptable component, and its own <see cref="ISequencePrefixSite"/>:
 /// prefixes attached by adapters are prepended before the text and removed from the output again. It reads Hugging
-/// Face LLaMA checkpoints (<see cref="LlamaCheckpointLayout"/>).
+/// Face LLaMA checkpoints (<see cref="LlamaCheckpointLayout"/>). Its token embeddings are the component's
+/// <see cref="ITokenEmbeddings"/>, and a prefix switched off (<see cref="ISwitchableAdapterSite"/>) is left out of the sequence.
 /// </summary>
-public sealed class LlamaForCausalLM : nn.Module<Tensor, Tensor>, IAdaptableComponent, ISequencePrefixSite, IHuggingFaceLayout
+public sealed class LlamaForCausalLM : nn.Module<Tensor, Tensor>, IAdaptableComponent, ISequencePrefixSite, ISwitchableAdapterSite, ITokenEmbeddings, IHuggingFaceLayout
 {
     private readonly LlamaModel model;
     private readonly AdaptableLinear lm_head;
     private readonly LlamaOptions _options;
     private readonly IForwardContextAccessor _forwardContext;
     private readonly List<(string Name, ISequencePrefix Prefix)> _prefixes = [];
+    private readonly HashSet<string> _inactive = [];
     private readonly RotaryTables _rotary;
 
     public LlamaForCausalLM(LlamaOptions options, IForwardContextAccessor forwardContext) : base(nameof(LlamaForCausalLM))
@@ -48,6 +50,23 @@ public sealed class LlamaForCausalLM : nn.Module<Tensor, Tensor>, IAdaptableComp
     public IReadOnlyList<IAttentionInputSite> AttentionInputSites => ComponentSites.AttentionInput(this);
 
     public ISequencePrefixSite? SequencePrefix => this;
+
+    public ITokenEmbeddings? TokenEmbeddings => this;
+
+    int ITokenEmbeddings.VocabularySize => _options.VocabSize;
+
+    Tensor ITokenEmbeddings.Weight => model.TokenEmbeddingWeight;
+
+    public void SetActive(string adapterName, bool active)
+    {
+        if (active) _inactive.Remove(adapterName);
+        else if (_prefixes.Any(p => p.Name == adapterName)) _inactive.Add(adapterName);
+    }
+
+    public bool IsActive(string adapterName) => !_inactive.Contains(adapterName);
+
+    /// <summary>The attached prefixes that are switched on, in attachment order.</summary>
+    private List<(string Name, ISequencePrefix Prefix)> ActivePrefixes() => _prefixes.Where(p => !_inactive.Contains(p.Name)).ToList();
 
     public IReadOnlyList<string> KeyPrefixes => LlamaCheckpointLayout.KeyPrefixes;
 
@@ -97,15 +116,17 @@ public sealed class LlamaForCausalLM : nn.Module<Tensor, Tensor>, IAdaptableComp
         Tensor hidden = embeddings;
         int prefixLength = 0;
         Tensor? mask = null;
-        if (_prefixes.Count > 0)
+        var prefixes = ActivePrefixes();
+        if (prefixes.Count > 0)
         {
             ForwardContext context = _forwardContext.Current
                 ?? throw new InvalidOperationException("a sequence prefix is attached, but no forward context is current");
-            var parts = _prefixes.Select(p => AdapterForwardException.Run(p.Name, this, () => p.Prefix.Embed(context)).to_type(embeddings.dtype))
+            var parts = prefixes.Select(p => AdapterForwardException.Run(p.Name, this, () => p.Prefix.Embed(context)).to_type(embeddings.dtype))
                 .Append(embeddings).ToArray();
             hidden = cat(parts, dim: 1);
-            prefixLength = _prefixes.Sum(p => p.Prefix.Length);
-            mask = PrefixAwareCausalMask(hidden.shape[1], embeddings.device);
+            prefixLength = prefixes.Sum(p => p.Prefix.Length);
+            // Prefixes every position may see need no mask beyond the causal one.
+            if (prefixes.Any(p => !p.Prefix.VisibleToText)) mask = PrefixAwareCausalMask(hidden.shape[1], embeddings.device);
         }
         int length = (int)hidden.shape[1];
         var (cos, sin) = _rotary.Tables(length, _options.MaxSequenceLength + _prefixes.Sum(p => p.Prefix.Length), hidden.device, hidden.dtype);
@@ -128,8 +149,9 @@ public sealed class LlamaForCausalLM : nn.Module<Tensor, Tensor>, IAdaptableComp
         using var scope = NewDisposeScope();
         Tensor mask = ones(length, length, dtype: ScalarType.Bool, device: device).tril();
         int start = 0;
-        int prefixLength = _prefixes.Sum(p => p.Prefix.Length);
-        foreach (var (_, prefix) in _prefixes)
+        var prefixes = ActivePrefixes();
+        int prefixLength = prefixes.Sum(p => p.Prefix.Length);
+        foreach (var (_, prefix) in prefixes)
         {
             if (!prefix.VisibleToText)
                 mask[TensorIndex.Slice(prefixLength), TensorIndex.Slice(start, start + prefix.Length)] = false;

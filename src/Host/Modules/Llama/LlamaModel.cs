@@ -24,6 +24,9 @@ public sealed class LlamaModel : nn.Module<AttentionInput, Tensor>
     /// Embeds token ids (<c>B x N</c>) into <c>B x N x C</c>, in float32 when the table is stored in reduced precision:
     /// the residual stream stays float32 and only the frozen weights are reduced.
     /// </summary>
+    /// <summary>The token-embedding matrix (<c>V x C</c>), the parameter itself.</summary>
+    public Tensor TokenEmbeddingWeight => embed_tokens.weight!;
+
     public Tensor EmbedTokens(Tensor ids) => ReducedPrecision.Widen(embed_tokens.call(ids));
 
     /// <summary>Runs every layer on the embedded sequence in <see cref="AttentionInput.Hidden"/>; returns the normed output.</summary>
