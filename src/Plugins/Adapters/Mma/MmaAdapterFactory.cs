@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace Pipeline.Plugins.Adapters.Mma;
 
 /// <summary>
-/// The <c>mma</c> adapter plugin: LaVIN's mixture-of-modality adaptation (arXiv 2305.15023). A
+/// The <c>mma</c> adapter plugin: LaVIN's mixture-of-modality adaptation. A
 /// <see cref="MixtureOfModalityAdapter"/> goes before attention in every targeted block (<c>h = x + Attn(Adapter(Norm(x)))</c>),
 /// routed per sample on position 0 of that block's input: [CLS] in an encoder, the <see cref="ModalityToken"/> in the LLM.
 /// Up-projections start at zero and the token is hidden from text, so the adapted model starts out computing what the

@@ -7,7 +7,7 @@ using static TorchSharp.torch;
 namespace Pipeline.Plugins.Adapters.Mole;
 
 /// <summary>
-/// The <c>mole</c> adapter plugin (LLaVA-MoLE, arXiv 2401.16160, as docs/adapters/mole.md reads it): each selected
+/// The <c>mole</c> adapter plugin (LLaVA-MoLE, as docs/adapters/mole.md reads it): each selected
 /// feed-forward block gets a router <c>p = softmax(W_r h + b_r)</c> on its input and K LoRA experts on each of its gate,
 /// up and down projections; every token uses its top-1 expert in all three. The LoRA targets (by default the attention
 /// projections) get plain LoRA. A load-balancing loss pooled over all routed layers is reported in training forwards.

@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace Pipeline.Plugins.Schedulers.Commit;
 
 /// <summary>
-/// Every formula of CoMMIT as this project reconstructs it (arXiv 2407.20454). The
+/// Every formula of CoMMIT as this project reconstructs it. The
 /// paper's equations were not available to us: this class is the single place to correct when they are, and
 /// docs/schedulers/commit.md restates it line by line.
 /// <list type="bullet">
