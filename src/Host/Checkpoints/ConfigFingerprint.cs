@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Pipeline.Contracts.Schedulers;
+using Pipeline.Host.Config;
 using Pipeline.Host.Config.Binding;
 using Pipeline.Host.Pipelines;
 using YamlDotNet.RepresentationModel;
@@ -19,7 +20,9 @@ namespace Pipeline.Host.Checkpoints;
 /// <c>data.prefetch_batches</c> (batches are the same prepared ahead or not), <c>data.cache_dir</c> and the plugin
 /// search directories. A scheduler choice the YAML leaves out (a stage's <c>scheduler</c>, commit's <c>base</c>) is
 /// recorded as <c>options = null</c>, as it was before its default options were bound at load, so checkpoints written
-/// then still resume.
+/// then still resume. An adapter's <c>lr_scale</c> and <c>weight_decay</c> are recorded only when they change something
+/// (a scale other than 1, a decay set), so configurations without them keep the fingerprint they had before those keys
+/// existed.
 /// </summary>
 public sealed class ConfigFingerprint
 {
@@ -58,6 +61,9 @@ public sealed class ConfigFingerprint
             values[$"model.adapters[{i}].name"] = adapter.InstanceName;
             values[$"model.adapters[{i}].plugin"] = adapter.PluginName;
             Flatten(values, $"model.adapters[{i}].options", adapter.Options, 0);
+            AdapterBlock block = config.Model.Adapters[i];
+            if (block.LrScale != 1) values[$"model.adapters[{i}].lr_scale"] = block.LrScale.ToString("R", CultureInfo.InvariantCulture);
+            if (block.WeightDecay is { } decay) values[$"model.adapters[{i}].weight_decay"] = decay.ToString("R", CultureInfo.InvariantCulture);
         }
         Flatten(values, "data", config.Data, 0);
         values.Remove("data.prefetch_batches");

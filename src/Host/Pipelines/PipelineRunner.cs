@@ -89,7 +89,7 @@ public static class PipelineRunner
         {
             Model = built.Model, Inventory = built.Inventory, Splits = splits, Device = device, Seed = config.Run.Seed,
             Collator = collator, Precision = precision,
-            Activity = new AdapterActivity(config.Stages, built.Adapters.Select(a => a.Name)), Adapters = built.Adapters,
+            Activity = new AdapterActivity(config.Stages, built.Adapters.Select(a => a.Name)), Adapters = built.Adapters, AdapterBlocks = config.Model.Adapters,
             EvalBatchSize = config.Data.EvalBatchSize, PrefetchBatches = config.Data.PrefetchBatches, LogEvery = Math.Max(1, config.Run.LogEvery), Metrics = metrics,
             CreateSchedule = (selection, context) => CreateSchedule(definition, selection, context), Log = log,
             Checkpoints = Checkpointer.ForRun(definition, splits, metrics, built.Inventory, resumePoint, log, dataFingerprint), Resume = resumePoint,

@@ -59,7 +59,7 @@ public sealed class StageTrainer
     {
         var (stage, _, _, _, order, trainable, optimizer, groups, schedule, _) = run;
         schedule.Step = step;
-        foreach (var group in groups) group.Group.LearningRate = schedule.LearningRate(group.Side, step);
+        foreach (var group in groups) group.Group.LearningRate = schedule.LearningRate(group.Side, step) * group.LearningRateScale;
         using var scope = NewDisposeScope();
         Func<ModelBatch, SnapshotStepObservation>? observe = schedule.WantsObservation(step)
             ? SnapshotStepObservation.Before(step, _session.Model, trainable) : null;
@@ -165,8 +165,18 @@ public sealed class StageTrainer
     {
         var record = new Dictionary<string, object> { ["kind"] = "schedule", ["stage"] = run.Stage.Name, ["step"] = step + 1 };
         foreach (string side in run.Groups.Select(g => g.Side).Distinct()) record[$"lr_{side}"] = run.Schedule.LearningRate(side, step);
+        AddAdapterRates(record, run.Groups);
         foreach (var (name, value) in run.Schedule.Metrics) record[name] = value;
         _session.Metrics.Write(record);
+    }
+
+    /// <summary>
+    /// <c>lr_&lt;side&gt;_&lt;adapter&gt;</c>: the rate the step just taken used for each adapter with optimizer groups of
+    /// its own (<c>lr_scale</c> or <c>weight_decay</c> set), read from its optimizer group.
+    /// </summary>
+    private static void AddAdapterRates(Dictionary<string, object> record, IReadOnlyList<OptimizerFactory.SideGroup> groups)
+    {
+        foreach (var group in groups.Where(g => g.Adapter is not null)) record[$"lr_{group.Side}_{group.Adapter}"] = group.Group.LearningRate;
     }
 
     /// <summary>
@@ -221,7 +231,7 @@ public sealed class StageTrainer
         var switchedOff = session.Activity?.Apply(session.Model, stageIndex) ?? [];
         if (switchedOff.Count > 0) session.Log($"stage '{stage.Name}': adapter{(switchedOff.Count == 1 ? "" : "s")} {string.Join(", ", switchedOff)} off until the first stage that trains {(switchedOff.Count == 1 ? "it" : "them")}");
         var trainable = session.Inventory.Select(stage.Trainable, session.Model.Encoders.Keys.ToList(), session.Adapters.Select(a => a.Name).ToList());
-        var (optimizer, groups) = OptimizerFactory.Create(trainable, stage);
+        var (optimizer, groups) = OptimizerFactory.Create(trainable, stage, session.OwnOptimizerGroupsOf);
         long totalSteps = TotalSteps(stage, samples.Count);
         var groupInfo = groups.GroupBy(g => g.Side).Select(g => new ParameterGroupInfo(g.Key,
             g.Key == ParameterInventory.LlmSide ? stage.LearningRate.Llm : stage.LearningRate.Encoder,
@@ -293,6 +303,7 @@ public sealed class StageTrainer
                     if (progress.StepsSinceLog == 0) record.Remove("loss"); // every step since the last record was skipped
                     else AddAuxiliaryLosses(record, progress);
                     foreach (var info in groupInfo) record[$"lr_{info.Name}"] = schedule.LearningRate(info.Name, step);
+                    AddAdapterRates(record, groups);
                     foreach (var (name, value) in schedule.Metrics) record[name] = value;
                     session.Metrics.Write(record);
                     clock.Restart();

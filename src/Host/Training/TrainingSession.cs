@@ -40,6 +40,19 @@ public sealed class TrainingSession
     /// <summary>The model's adapters, for <see cref="IAdapterActivation.Activate"/> at the first stage that trains each.</summary>
     public IReadOnlyList<IAdapter> Adapters { get; init; } = [];
 
+    /// <summary>
+    /// The YAML blocks of the model's adapters (<c>model.adapters</c>), for their <c>lr_scale</c> and <c>weight_decay</c>;
+    /// empty trains every adapter at its side's rate with the stage's decay.
+    /// </summary>
+    public IReadOnlyList<AdapterBlock> AdapterBlocks { get; init; } = [];
+
+    /// <summary>
+    /// The block of the adapter that added the parameter <paramref name="name"/> when that adapter has optimizer groups
+    /// of its own (<see cref="AdapterBlock.HasOwnOptimizerGroups"/>); <c>null</c> for every other parameter.
+    /// </summary>
+    public AdapterBlock? OwnOptimizerGroupsOf(string name) =>
+        Inventory.AdapterOf(name) is { } adapter ? AdapterBlocks.FirstOrDefault(b => b.InstanceName == adapter && b.HasOwnOptimizerGroups) : null;
+
     /// <summary>Converts frozen weights to their reduced type at each stage start (<c>model.dtype</c>); <c>null</c> keeps every weight as built.</summary>
     public FrozenWeightPrecision? Precision { get; init; }
 

@@ -52,4 +52,30 @@ public sealed class ConfigFingerprintTests
             .And.Contain("stages[0].learning_rate.llm", "0.003");
         values.Keys.Should().NotContain(k => k.StartsWith("run.") && k != "run.seed");
     }
+
+    [Fact]
+    public void An_adapter_without_lr_scale_or_weight_decay_keeps_the_fingerprint_it_had_before_those_keys_existed()
+    {
+        using var pipeline = new TinyPipeline();
+
+        var values = Of(pipeline).Values;
+
+        values.Keys.Where(k => k.StartsWith("model.adapters[0].", StringComparison.Ordinal) && !k.StartsWith("model.adapters[0].options.", StringComparison.Ordinal))
+            .Should().Equal(["model.adapters[0].name", "model.adapters[0].plugin"], "nothing about the new keys is recorded when they are absent");
+        Of(pipeline, "model.adapters.0.lr_scale=1").Hash.Should().Be(Of(pipeline).Hash, "an explicit scale of 1 is the default");
+    }
+
+    [Fact]
+    public void Setting_lr_scale_or_weight_decay_on_an_adapter_changes_the_fingerprint()
+    {
+        using var pipeline = new TinyPipeline();
+        var checkpoint = Of(pipeline);
+
+        var now = Of(pipeline, "model.adapters.0.lr_scale=100", "model.adapters.0.weight_decay=0");
+
+        now.Hash.Should().NotBe(checkpoint.Hash);
+        now.DifferencesFrom(checkpoint).Should().Equal(
+            "model.adapters[0].lr_scale: (absent) in the checkpoint, '100' now",
+            "model.adapters[0].weight_decay: (absent) in the checkpoint, '0' now");
+    }
 }

@@ -34,6 +34,7 @@ public sealed class TinyStageSession : IDisposable
             Model = Built.Model, Inventory = Built.Inventory, Splits = splits, Device = CPU, Seed = 1,
             Collator = new BatchCollator(tokenizer, Built.Model, 48), EvalBatchSize = 8, LogEvery = 1, Metrics = metrics,
             CreateSchedule = (selection, _) => schedule(selection), OnNonFinite = onNonFinite, Log = Log.Add, StepCompleted = stepCompleted,
+            AdapterBlocks = definition.Config.Model.Adapters,
         };
     }
 
