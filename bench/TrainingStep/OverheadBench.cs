@@ -21,6 +21,9 @@ internal static class OverheadBench
         string yaml = SyntheticTextRun.Write(folder.Path, size, SyntheticTextRun.Adapter.Lora, options.Warmup + options.TimedSteps, options.Threads);
         var definition = PipelineLoader.Load(yaml);
         using var hand = new HandWrittenLoop(definition);
+        // peer.py and the FLOP count assume this many supervised rows; the generated samples must give exactly that.
+        if (hand.SupervisedPositions != size.Supervised)
+            throw new InvalidOperationException($"the batch has {hand.SupervisedPositions} supervised positions, expected {size.Supervised}");
         var handRounds = new List<double>();
         var reporter = new StepClockReporter(options.Warmup, options.StepsPerRound)
         {
