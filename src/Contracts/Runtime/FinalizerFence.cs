@@ -24,15 +24,16 @@ namespace Pipeline.Contracts.Runtime;
 /// <see cref="RegionBytes"/> of managed allocation) is open and that the finalizers of the collection that opened it
 /// have finished. The region stays open after the work returns: the next call reuses it, without a collection, as
 /// long as the allocation left in it covers twice the most one fenced work allocated in this region or the one before
-/// (and at least <see cref="MinimumHeadroomBytes"/>); otherwise it opens a new one. Code between fenced calls therefore also runs
-/// with collection paused; the runtime ends the pause by itself when the allowance is spent, a call to
-/// <see cref="GC.Collect()"/> ends it, and so does <see cref="Resume"/>.
+/// (and at least <see cref="MinimumHeadroomBytes"/>); otherwise it opens a new one. Code between fenced calls therefore
+/// also runs with collection paused; the runtime ends the pause by itself when the allowance is spent, a call to
+/// <see cref="GC.Collect()"/> ends it, and so does <see cref="Resume"/>. Code that opens a no-GC region of its own
+/// must call <see cref="Resume"/> first: <see cref="GC.TryStartNoGCRegion(long)"/> throws while one is open.
 /// </para>
 /// <para>
-/// <b>Cost.</b> Opening a region is a blocking collection plus a wait for the finalizer thread: about what a collection
-/// of the managed heap costs (fractions of a millisecond to milliseconds; docs/PERFORMANCE.md has the numbers of a
-/// quickstart step). Reusing it costs a few counter reads. Memory: up to <see cref="RegionBytes"/> of managed garbage
-/// (and the native memory of undisposed tensors among it) waits for the next collection.
+/// <b>Cost.</b> Opening a region is a full blocking collection plus a wait for the finalizer thread; what it takes grows
+/// with the number of live managed objects (docs/PERFORMANCE.md counts the collections of a quickstart run). Reusing
+/// the region costs a lock and a few counter reads. Memory: up to <see cref="RegionBytes"/> of managed garbage (and the
+/// native memory of undisposed tensors among it) waits for the next collection.
 /// </para>
 /// <para>
 /// <b>Lapses.</b> If fenced work allocates more than the region has left (large decoded media, many prefetched
@@ -41,9 +42,10 @@ namespace Pipeline.Contracts.Runtime;
 /// less managed memory per call (smaller batches or media), not that anything went wrong yet.
 /// </para>
 /// <para>
-/// Calls may nest (the inner one finds the region open) and may come from several threads. Work that never passes an
-/// implicitly created object to libtorch (copies, type and device conversions, reading and writing tensor bytes, all
-/// inside a dispose scope) does not need the fence.
+/// Calls may nest and may come from several threads; a call opens a region (and so collects) only while no other
+/// thread is inside fenced work, else it joins the open one. Work that never passes an implicitly created object to
+/// libtorch (copies, type and device conversions, reading and writing tensor bytes, all inside a dispose scope) does
+/// not need the fence.
 /// </para>
 /// </remarks>
 public static class FinalizerFence
@@ -61,6 +63,7 @@ public static class FinalizerFence
     private static long _largestWorkBytes;
     private static long _previousLargestWorkBytes;
     private static int _inFlight;
+    [ThreadStatic] private static int t_inFlightHere;
     private static int _lapses;
     private static int _regionsOpened;
 
@@ -120,7 +123,10 @@ public static class FinalizerFence
             if (RegionEndedByRuntime() && _inFlight > 0) _lapses++;
             long used = GC.GetTotalAllocatedBytes() - _regionStartBytes;
             long headroom = Math.Max(MinimumHeadroomBytes, 2 * Math.Max(_largestWorkBytes, _previousLargestWorkBytes));
-            if (!_regionOpen || RegionBytes - used < headroom)
+            // Opening a region collects, which is safe only while no other thread is inside fenced work: otherwise join
+            // the open region (or, if it lapsed, run as the other thread does).
+            bool othersInFlight = _inFlight > t_inFlightHere;
+            if (!othersInFlight && (!_regionOpen || RegionBytes - used < headroom))
             {
                 if (_regionOpen) EndRegion();
                 _regionOpen = false;
@@ -139,6 +145,7 @@ public static class FinalizerFence
                 GC.WaitForPendingFinalizers();
             }
             _inFlight++;
+            t_inFlightHere++;
         }
     }
 
@@ -149,6 +156,7 @@ public static class FinalizerFence
             if (RegionEndedByRuntime()) _lapses++;
             _largestWorkBytes = Math.Max(_largestWorkBytes, allocated);
             _inFlight--;
+            t_inFlightHere--;
         }
     }
 
