@@ -1,9 +1,9 @@
 using System.Text.Json.Nodes;
+using Pipeline.Contracts.Adapters;
+using Pipeline.Contracts.Runtime;
 using Pipeline.Host.Modules.Llama;
 using Pipeline.Host.Pipelines;
 using Pipeline.Host.Safetensors;
-using Pipeline.Contracts.Adapters;
-using Pipeline.Contracts.Runtime;
 using Pipeline.Host.Training;
 
 namespace Pipeline.Host.Interop;
