@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Pipeline.Contracts.Runtime;
 using Pipeline.Host.Pipelines;
 using Pipeline.Host.Training;
 using static TorchSharp.torch;

@@ -16,7 +16,9 @@ public static class ContractVersion
     /// <see cref="Schedulers.SchedulerFactory{TOptions}"/>. 1.6 added weight transforms on projections
     /// (<see cref="Adapters.IWeightTransformSite"/>, <see cref="Adapters.IWeightDecomposedLowRankTransform"/>), adapters switched off
     /// before the first stage that trains them (<see cref="Adapters.ISwitchableAdapterSite"/>, <see cref="Adapters.IAdapterActivation"/>),
-    /// and a component's token embeddings (<see cref="Adapters.IAdaptableComponent.TokenEmbeddings"/>).
+    /// a component's token embeddings (<see cref="Adapters.IAdaptableComponent.TokenEmbeddings"/>), and
+    /// <see cref="Runtime.FinalizerFence"/> (moved from the host), which runs tensor work with garbage collection paused so
+    /// that TorchSharp's implicitly created Scalars and tensors are not finalized while libtorch reads them.
     /// </summary>
     public const int Minor = 6;
 }

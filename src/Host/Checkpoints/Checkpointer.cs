@@ -120,10 +120,9 @@ public sealed class Checkpointer
         _log($"checkpoint {name} (stage '{run.Stage.Name}' step {step}/{run.TotalSteps}): {bytes / 1e6:F2} MB in {clock.Elapsed.TotalMilliseconds:F0} ms");
     }
 
-    private List<string> ParametersWithGradients() =>
-        FinalizerFence.Run(() =>
-        {
-            using var scope = NewDisposeScope();
-            return _inventory.All.Where(p => p.Parameter.grad is not null).Select(p => p.Name).ToList();
-        });
+    private List<string> ParametersWithGradients()
+    {
+        using var scope = NewDisposeScope();
+        return _inventory.All.Where(p => p.Parameter.grad is not null).Select(p => p.Name).ToList();
+    }
 }

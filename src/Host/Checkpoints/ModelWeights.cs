@@ -61,12 +61,8 @@ public static class ModelWeights
             Tensor target = targets[name];
             // The retried read does file I/O first and only then fills a fresh tensor with the bytes: no tensor math is retried.
             Tensor saved = retry.Execute(() => file.Read(name, target.dtype));
-            FinalizerFence.Run(() =>
-            {
-                using var noGrad = no_grad();
-                using (saved) target.copy_(saved);
-                return 0;
-            });
+            using var noGrad = no_grad();
+            using (saved) target.copy_(saved);
         }
         var inFile = file.Entries.Keys.ToHashSet(StringComparer.Ordinal);
         var missing = targets.Keys.Where(k => !inFile.Contains(k)).Order(StringComparer.Ordinal).ToList();

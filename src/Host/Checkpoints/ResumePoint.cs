@@ -187,24 +187,16 @@ public sealed class ResumePoint
         using var file = _retry.Execute(() => SafetensorsFile.Open(path));
         // Each retried read does its file I/O before it fills a fresh tensor; the copy into the optimizer happens outside.
         Tensor? Read(string key) => file.Entries.ContainsKey(key) ? _retry.Execute(() => file.Read(key, ScalarType.Float32)) : null;
-        FinalizerFence.Run(() =>
-        {
-            AdamWState.Restore(run, Read, State.OptimizerSteps, path);
-            return 0;
-        });
+        AdamWState.Restore(run, Read, State.OptimizerSteps, path);
     }
 
     /// <summary>Gives every parameter that had a gradient tensor at the checkpoint a zero one, as the uninterrupted run has.</summary>
     private void RestoreGradients(ParameterInventory inventory)
     {
         var names = State.ParametersWithGradients.ToHashSet(StringComparer.Ordinal);
-        FinalizerFence.Run(() =>
-        {
-            using var scope = NewDisposeScope();
-            using var noGrad = no_grad();
-            foreach (var (name, parameter) in inventory.All)
-                if (names.Contains(name) && parameter.grad is null) parameter.grad = zeros_like(parameter);
-            return 0;
-        });
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        foreach (var (name, parameter) in inventory.All)
+            if (names.Contains(name) && parameter.grad is null) parameter.grad = zeros_like(parameter);
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Pipeline.Contracts.Runtime;
 using Pipeline.Host.Data;
 using Pipeline.Host.Interop;
 using Pipeline.Host.Pipelines;
@@ -218,11 +219,12 @@ public sealed class AdapterConformance : IDisposable
     /// <inheritdoc />
     public void Dispose() => _splits.Dispose();
 
+    // Every check runs the plugin's tensor code (forward passes, merges) outside a training step: each runs in one fence.
     private static ConformanceResult Guarded(string check, Func<ConformanceResult> run)
     {
         try
         {
-            return run();
+            return FinalizerFence.Run(run);
         }
         catch (Exception error)
         {

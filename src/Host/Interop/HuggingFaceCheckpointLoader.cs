@@ -146,14 +146,10 @@ public static class HuggingFaceCheckpointLoader
         foreach (var (moduleKey, checkpointKey) in plan)
         {
             Tensor target = targets[moduleKey];
-            FinalizerFence.Run(() =>
-            {
-                using var scope = NewDisposeScope();
-                using var noGrad = no_grad();
-                Tensor stored = TransientFileRetry.Default.Execute(() => checkpoint.Read(checkpointKey, target.dtype));
-                target.copy_(stored);
-                return 0;
-            });
+            using var scope = NewDisposeScope();
+            using var noGrad = no_grad();
+            Tensor stored = TransientFileRetry.Default.Execute(() => checkpoint.Read(checkpointKey, target.dtype));
+            target.copy_(stored);
         }
     }
 

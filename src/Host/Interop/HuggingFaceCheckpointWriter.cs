@@ -45,12 +45,8 @@ public static class HuggingFaceCheckpointWriter
         string configPath = Path.Combine(directory, HuggingFaceCheckpointLoader.ConfigFileName);
         string json = config.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
         TransientFileRetry.Default.Execute(() => File.WriteAllText(configPath, json + "\n"));
-        // The writer converts each tensor before writing it: keep finalizers away from those native calls.
-        var written = FinalizerFence.Run(() =>
-        {
-            using var noGrad = no_grad();
-            return TransientFileRetry.Default.Execute(() => SafetensorsCheckpoint.Write(directory, tensors, maxShardBytes, floatType: floatType));
-        });
+        using var noGrad = no_grad();
+        var written = TransientFileRetry.Default.Execute(() => SafetensorsCheckpoint.Write(directory, tensors, maxShardBytes, floatType: floatType));
         return [configPath, .. written];
     }
 }

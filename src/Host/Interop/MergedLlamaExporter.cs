@@ -1,4 +1,6 @@
 using System.Text.Json.Nodes;
+using Pipeline.Contracts.Adapters;
+using Pipeline.Contracts.Runtime;
 using Pipeline.Host.Modules.Llama;
 using Pipeline.Host.Pipelines;
 using Pipeline.Host.Safetensors;
@@ -41,22 +43,30 @@ public static class MergedLlamaExporter
         foreach (var adapter in onDecoder.Where(a => a.AttachedSites.Any(s => !s.StartsWith("llm:", StringComparison.Ordinal))))
             log($"adapter '{adapter.Name}' also adapts encoders; only its decoder deltas are in the merged export");
 
-        var merged = new List<Contracts.Adapters.IAdapter>();
+        var merged = new List<IAdapter>();
         try
         {
-            foreach (var adapter in onDecoder)
+            Fenced(onDecoder, adapter =>
             {
-                FinalizerFence.Run(() => { adapter.Merge(); return 0; });
+                adapter.Merge();
                 merged.Add(adapter);
-            }
+            });
             var config = LlamaConfigJson.Create(built.Model.Llm.Options, HuggingFaceCheckpointWriter.TorchDtype(floatType), pretrainedConfig);
             return HuggingFaceCheckpointWriter.Write(built, PretrainedWeights.Llm, directory, config, floatType, maxShardBytes);
         }
         finally
         {
-            foreach (var adapter in merged) FinalizerFence.Run(() => { adapter.Unmerge(); return 0; });
+            Fenced(merged, adapter => adapter.Unmerge());
         }
     }
+
+    // Merging runs plugin tensor code outside a training step, with implicitly created Scalars (LoRA scales its delta
+    // by a number, the merge adds it into the weight): each pass over the adapters runs inside one fence.
+    private static void Fenced(IReadOnlyList<IAdapter> adapters, Action<IAdapter> act) =>
+        FinalizerFence.Run(() =>
+        {
+            foreach (var adapter in adapters) act(adapter);
+        });
 
     /// <summary>
     /// The decoder's section of the <c>config.json</c> of <c>model.weights.llm</c>, if any, so token ids and the

@@ -60,13 +60,11 @@ public static class PeftLoraExporter
             Directory.CreateDirectory(target);
             string json = config.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
             TransientFileRetry.Default.Execute(() => File.WriteAllText(Path.Combine(target, ConfigFileName), json + "\n"));
-            FinalizerFence.Run(() =>
+            using (no_grad())
             {
-                using var noGrad = no_grad();
                 TransientFileRetry.Default.Execute(() => SafetensorsWriter.Write(Path.Combine(target, WeightsFileName), tensors, floatType,
                     new Dictionary<string, string> { ["format"] = "pt" }));
-                return 0;
-            });
+            }
             written.Add(target);
         }
         return written;

@@ -60,13 +60,9 @@ public static class PeftLoraImporter
 
         foreach (var (key, target) in targets)
         {
-            FinalizerFence.Run(() =>
-            {
-                using var scope = NewDisposeScope();
-                using var noGrad = no_grad();
-                target.copy_(TransientFileRetry.Default.Execute(() => file.Read(key, target.dtype)));
-                return 0;
-            });
+            using var scope = NewDisposeScope();
+            using var noGrad = no_grad();
+            target.copy_(TransientFileRetry.Default.Execute(() => file.Read(key, target.dtype)));
         }
         return targets.Count;
     }

@@ -74,13 +74,11 @@ public static class PipelineAdapterExporter
         string weightsPath = Path.Combine(directory, WeightsFileName);
         string json = manifest.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
         TransientFileRetry.Default.Execute(() => File.WriteAllText(manifestPath, json + "\n"));
-        FinalizerFence.Run(() =>
+        using (no_grad())
         {
-            using var noGrad = no_grad();
             TransientFileRetry.Default.Execute(() => SafetensorsWriter.Write(weightsPath, tensors, floatType,
                 new Dictionary<string, string> { ["format"] = "pt" }));
-            return 0;
-        });
+        }
         return [manifestPath, weightsPath];
     }
 
@@ -120,13 +118,9 @@ public static class PipelineAdapterExporter
         foreach (string key in expected)
         {
             Tensor target = state[key];
-            FinalizerFence.Run(() =>
-            {
-                using var scope = NewDisposeScope();
-                using var noGrad = no_grad();
-                target.copy_(TransientFileRetry.Default.Execute(() => file.Read(key, target.dtype)));
-                return 0;
-            });
+            using var scope = NewDisposeScope();
+            using var noGrad = no_grad();
+            target.copy_(TransientFileRetry.Default.Execute(() => file.Read(key, target.dtype)));
         }
         return expected;
     }

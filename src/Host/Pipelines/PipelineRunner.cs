@@ -55,11 +55,7 @@ public static class PipelineRunner
             // Whether the checkpoint still fits the data, the metrics file and the model is known before anything is written.
             ResumeChecks.CheckData(resumePoint, dataFingerprint, config.Stages, log);
             ResumeChecks.CheckMetrics(resumePoint, metricsPath);
-            FinalizerFence.Run(() =>
-            {
-                precision.ReplayBeforeResume(config.Stages.Take(resumePoint.FirstStageIndex).Select(s => (IReadOnlyList<string>)s.Trainable));
-                return 0;
-            });
+            precision.ReplayBeforeResume(config.Stages.Take(resumePoint.FirstStageIndex).Select(s => (IReadOnlyList<string>)s.Trainable));
             log($"loaded {resumePoint.LoadWeights(built.Model).Loaded.Count} trained tensors from {resumePoint.Name}");
         }
 

@@ -15,9 +15,9 @@ namespace Pipeline.Host.Training;
 /// </summary>
 /// <remarks>
 /// The background thread allocates managed memory (decoded media) while a step runs inside
-/// <see cref="FinalizerFence"/>. The fence's allowance (<see cref="FinalizerFence.RegionBytes"/>) is far above what the
-/// queue holds at the sizes tested here; a run whose prepared batches are near that size should lower
-/// <c>data.prefetch_batches</c>.
+/// <see cref="Contracts.Runtime.FinalizerFence"/>. The fence's allowance
+/// (<see cref="Contracts.Runtime.FinalizerFence.RegionBytes"/>) is far above what the queue holds at the sizes tested
+/// here; a run whose prepared batches are near that size should lower <c>data.prefetch_batches</c>.
 /// </remarks>
 public sealed class BatchPrefetcher : IDisposable
 {

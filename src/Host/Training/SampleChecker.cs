@@ -1,5 +1,6 @@
 using Pipeline.Contracts.Encoders;
 using Pipeline.Contracts.Media;
+using Pipeline.Contracts.Runtime;
 using Pipeline.Host.Data;
 using Pipeline.Host.Modules.Multimodal;
 using Pipeline.Host.Pipelines;
@@ -85,6 +86,8 @@ public sealed class SampleChecker(SampleTokenizer tokenizer, BatchCollator colla
                 _mediaVerdicts[key] = new MediaVerdict(SampleProblemReason.UnreadableMedia, error.Message, null);
             }
         }
+        // Collating runs the encoders' tensor code before any training step (the vision encoder normalises with a - b,
+        // whose alpha Scalar only the collector holds): the check's collations run in one fence per chunk.
         if (pending.Count > 0) FinalizerFence.Run(() => CollateEach(pending));
         for (int i = 0; i < chunk.Length; i++)
         {

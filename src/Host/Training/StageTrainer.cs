@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Pipeline.Contracts.Adapters;
+using Pipeline.Contracts.Runtime;
 using Pipeline.Contracts.Schedulers;
 using Pipeline.Host.Checkpoints;
 using Pipeline.Host.Config;
@@ -225,7 +226,7 @@ public sealed class StageTrainer
         if (samples.Count == 0) throw new InvalidOperationException($"stage '{stage.Name}': split '{stage.Split.ToString().ToLowerInvariant()}' has no samples");
         if (session.Precision is { } precision)
         {
-            FinalizerFence.Run(() => precision.Apply(stage.Trainable));
+            precision.Apply(stage.Trainable);
             if (precision.ReducedComponents() is { } reduced) session.Log($"stage '{stage.Name}': frozen weights stored as {reduced}");
         }
         var switchedOff = session.Activity?.Apply(session.Model, stageIndex) ?? [];
@@ -266,9 +267,10 @@ public sealed class StageTrainer
                 if (FinalizerFence.Lapses > lapsesBefore && !fenceLapseReported)
                 {
                     fenceLapseReported = true;
-                    session.Log($"warning: [{stage.Name}] step {step + 1} allocated more than {FinalizerFence.RegionBytes >> 20} MB of managed memory " +
-                        "(decoded media of every micro-batch count, including those prepared in the background), so garbage collection " +
-                        "was not paused for all of it; lower batch_size, gradient_accumulation, data.prefetch_batches or the media sizes");
+                    session.Log($"warning: [{stage.Name}] step {step + 1} allocated more managed memory than the paused collector had left " +
+                        $"(at most {FinalizerFence.RegionBytes >> 20} MB; decoded media of every micro-batch count, including those prepared in the " +
+                        "background), so garbage collection was not paused for all of it; lower batch_size, gradient_accumulation, " +
+                        "data.prefetch_batches or the media sizes");
                 }
                 progress.Step = step + 1;
                 progress.TokensSinceLog += result.Tokens;

@@ -1,3 +1,4 @@
+using Pipeline.Contracts.Runtime;
 using Pipeline.Host.Data;
 using Pipeline.Host.Modules.Multimodal;
 using Pipeline.Host.Pipelines;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Pipeline.Contracts.Runtime;
 using Pipeline.Host.Checkpoints;
 using Pipeline.Host.Cli;
 using Pipeline.Host.Pipelines;

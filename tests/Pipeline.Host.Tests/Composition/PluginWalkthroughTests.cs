@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Pipeline.Contracts.Runtime;
 using Pipeline.Host.Composition;
 using Pipeline.Host.Config.Binding;
 using Pipeline.Host.Conformance;

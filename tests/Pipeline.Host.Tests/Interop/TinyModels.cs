@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Pipeline.Contracts.Runtime;
 using Pipeline.Host.Interop;
 using Pipeline.Host.Pipelines;
 using Pipeline.Host.Safetensors;

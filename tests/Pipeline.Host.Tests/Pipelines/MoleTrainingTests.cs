@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Pipeline.Contracts.Runtime;
 using Pipeline.Host.Config.Binding;
 using Pipeline.Host.Pipelines;
 using Pipeline.Host.Training;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Pipeline.Contracts.Runtime;
 using Pipeline.Contracts.Schedulers;
 using Pipeline.Host.Checkpoints;
 using Pipeline.Host.Config;

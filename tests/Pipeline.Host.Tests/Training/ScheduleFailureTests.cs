@@ -1,3 +1,4 @@
+using Pipeline.Contracts.Runtime;
 using Pipeline.Contracts.Schedulers;
 using Pipeline.Host.Pipelines;
 using Pipeline.Host.Tests.Pipelines;

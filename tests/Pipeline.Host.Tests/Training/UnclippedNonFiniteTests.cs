@@ -1,3 +1,4 @@
+using Pipeline.Contracts.Runtime;
 using Pipeline.Host.Config;
 using Pipeline.Host.Training;
 using static TorchSharp.torch;

@@ -1,5 +1,6 @@
 using Pipeline.Contracts.Encoders;
 using Pipeline.Contracts.Media;
+using Pipeline.Contracts.Runtime;
 using Pipeline.Plugins.Encoders.Audio;
 using static TorchSharp.torch;
 
@@ -29,18 +30,18 @@ public sealed class AudioEncoderTrainingStabilityTests
             for (int step = 0; step < 150; step++)
             {
                 // Keep the collector (and so TorchSharp's finalizers) out of the native calls, as the host's trainer does.
-                bool paused = GC.TryStartNoGCRegion(64L * 1024 * 1024);
-                GC.WaitForPendingFinalizers();
-                using var scope = NewDisposeScope();
-                Tensor batch = audio.Collate(items, CPU);
-                Tensor output = audio.Encode(batch);
-                Tensor again;
-                using (no_grad()) again = audio.Encode(batch);
-                if (!output.isfinite().all().item<bool>() || !allclose(output, again, atol: 1e-5)) unstable++;
-                output.pow(2).mean().backward();
-                optimizer.step();
-                optimizer.zero_grad();
-                if (paused && System.Runtime.GCSettings.LatencyMode == System.Runtime.GCLatencyMode.NoGCRegion) GC.EndNoGCRegion();
+                FinalizerFence.Run(() =>
+                {
+                    using var scope = NewDisposeScope();
+                    Tensor batch = audio.Collate(items, CPU);
+                    Tensor output = audio.Encode(batch);
+                    Tensor again;
+                    using (no_grad()) again = audio.Encode(batch);
+                    if (!output.isfinite().all().item<bool>() || !allclose(output, again, atol: 1e-5)) unstable++;
+                    output.pow(2).mean().backward();
+                    optimizer.step();
+                    optimizer.zero_grad();
+                });
             }
             unstable.Should().Be(0);
         }

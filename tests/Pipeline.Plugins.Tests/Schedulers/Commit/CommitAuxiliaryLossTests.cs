@@ -1,3 +1,4 @@
+using Pipeline.Contracts.Runtime;
 using Pipeline.Plugins.Schedulers.Commit;
 using static Pipeline.Plugins.Tests.Schedulers.Commit.CommitStages;
 using static TorchSharp.torch;
@@ -24,7 +25,7 @@ public sealed class CommitAuxiliaryLossTests
     {
         var schedule = WithAverage(0.2);
 
-        double loss = CollectorPause.Run(() =>
+        double loss = FinalizerFence.Run(() =>
         {
             using var scope = NewDisposeScope();
             return schedule.AuxiliaryLoss(tensor(Logits, dtype: ScalarType.Float64))!.item<double>();
@@ -40,7 +41,7 @@ public sealed class CommitAuxiliaryLossTests
     {
         var schedule = WithAverage(0.9);
 
-        var (before, after, gradient) = CollectorPause.Run(() =>
+        var (before, after, gradient) = FinalizerFence.Run(() =>
         {
             using var scope = NewDisposeScope();
             Tensor logits = tensor(Logits, dtype: ScalarType.Float64).requires_grad_();

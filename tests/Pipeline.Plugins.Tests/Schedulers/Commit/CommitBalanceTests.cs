@@ -1,3 +1,4 @@
+using Pipeline.Contracts.Runtime;
 using Pipeline.Plugins.Schedulers.Commit;
 using static Pipeline.Plugins.Tests.Schedulers.Commit.CommitStages;
 using static TorchSharp.torch;
@@ -18,7 +19,7 @@ public sealed class CommitBalanceTests
     [Fact]
     public void The_mean_kl_divergence_matches_a_hand_computed_two_token_case()
     {
-        double kl = CollectorPause.Run(() =>
+        double kl = FinalizerFence.Run(() =>
         {
             using var p = tensor(Moved, dtype: ScalarType.Float64).log();
             using var q = tensor(Before, dtype: ScalarType.Float64).log();
@@ -32,7 +33,7 @@ public sealed class CommitBalanceTests
     [Fact]
     public void Identical_distributions_diverge_by_exactly_zero_even_in_float32()
     {
-        double kl = CollectorPause.Run(() =>
+        double kl = FinalizerFence.Run(() =>
         {
             using var p = tensor(Before, dtype: ScalarType.Float32).log();
             return CommitReconstruction.MeanKlDivergence(p, p.clone());
@@ -45,7 +46,7 @@ public sealed class CommitBalanceTests
     {
         var schedule = Build(new CommitOptions());
         var constructed = new ConstructedStepObservation(9, Before, encoderUpdated, llmUpdated);
-        CollectorPause.Run(() => schedule.Observe(constructed));
+        FinalizerFence.Run(() => schedule.Observe(constructed));
         observation = constructed;
         return schedule;
     }
