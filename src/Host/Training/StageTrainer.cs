@@ -209,8 +209,13 @@ public sealed class StageTrainer
             if (_session.Adapters.FirstOrDefault(a => a.Name == name) is not IAdapterActivation activation) continue;
             try
             {
-                using var noGrad = no_grad();
-                activation.Activate();
+                // Plugin tensor work outside the step, so it gets the fence the step has (see FinalizerFence).
+                FinalizerFence.Run(() =>
+                {
+                    using var noGrad = no_grad();
+                    activation.Activate();
+                    return true;
+                });
             }
             catch (Exception e)
             {
