@@ -10,10 +10,11 @@ using static TorchSharp.torch;
 namespace Pipeline.Host.Interop;
 
 /// <summary>
-/// Writes a LoRA adapter in PEFT's format, one directory per adapted component (<c>llm/</c>, <c>vision/</c>, ...):
-/// <c>adapter_config.json</c> (<c>peft_type</c> LORA) and <c>adapter_model.safetensors</c> with PEFT's keys,
-/// <c>base_model.model.</c> + the component's Hugging Face prefix + projection path + <c>.lora_A.weight</c>
-/// (<c>r x in</c>) or <c>.lora_B.weight</c> (<c>out x r</c>), the adapter name left out as PEFT leaves it out.
+/// Writes a LoRA or DoRA adapter in PEFT's format, one directory per adapted component (<c>llm/</c>, <c>vision/</c>, ...):
+/// <c>adapter_config.json</c> (<c>peft_type</c> LORA, <c>use_dora</c> true for DoRA) and <c>adapter_model.safetensors</c>
+/// with PEFT's keys, <c>base_model.model.</c> + the component's Hugging Face prefix + projection path + <c>.lora_A.weight</c>
+/// (<c>r x in</c>), <c>.lora_B.weight</c> (<c>out x r</c>) and, for DoRA, <c>.lora_magnitude_vector</c> (<c>out</c>), the
+/// adapter name left out as PEFT leaves it out.
 /// </summary>
 public static class PeftLoraExporter
 {
@@ -30,7 +31,7 @@ public static class PeftLoraExporter
     /// Writes <paramref name="adapter"/> under <paramref name="directory"/> and returns the directories written.
     /// </summary>
     /// <param name="built">The model, its trained weights loaded.</param>
-    /// <param name="adapter">A plain LoRA adapter (see <see cref="LowRankSites.Of"/>).</param>
+    /// <param name="adapter">A plain LoRA or DoRA adapter (see <see cref="LowRankSites.Of"/>).</param>
     /// <param name="pluginName">Its plugin, for messages.</param>
     /// <param name="directory">The export directory; each component gets a subdirectory.</param>
     /// <param name="baseModelOf">The <c>base_model_name_or_path</c> to record for a component, or <c>null</c>.</param>
@@ -41,20 +42,16 @@ public static class PeftLoraExporter
         var written = new List<string>();
         foreach (var component in LowRankSites.Of(built, adapter, pluginName))
         {
-            var first = component.Sites[0].Delta;
-            int rank = (int)first.A.shape[0];
-            var odd = component.Sites.FirstOrDefault(s => s.Delta.A.shape[0] != rank || s.Delta.Scale != first.Scale || s.Delta.Dropout != first.Dropout);
-            if (odd.Delta is not null)
+            var first = component.Sites[0];
+            int rank = (int)first.Rank;
+            var odd = component.Sites.FirstOrDefault(s => s.Rank != rank || s.Scale != first.Scale || s.Dropout != first.Dropout || s.IsDora != first.IsDora);
+            if (odd is not null)
                 throw ExportUsage.Error("--format",
-                    $"adapter '{adapter.Name}' (plugin {pluginName}) cannot be written in PEFT's LoRA format: its projections in '{component.Component}' differ in rank, scale or dropout " +
-                    $"({component.Component}:{odd.Path} against {component.Component}:{component.Sites[0].Path}); export it with --format adapters");
+                    $"adapter '{adapter.Name}' (plugin {pluginName}) cannot be written in PEFT's LoRA format: its projections in '{component.Component}' differ in rank, scale, dropout or use of DoRA " +
+                    $"({component.Component}:{odd.Path} against {component.Component}:{first.Path}); export it with --format adapters");
 
-            var tensors = component.Sites.SelectMany(s => new[]
-            {
-                ($"{KeyPrefix}{component.Prefix}{s.Path}.lora_A.weight", s.Delta.A),
-                ($"{KeyPrefix}{component.Prefix}{s.Path}.lora_B.weight", s.Delta.B),
-            }).ToList();
-            var config = Config(component, rank, first.Scale * rank, first.Dropout, baseModelOf(component.Component));
+            var tensors = component.Sites.SelectMany(s => s.PeftTensors().Select(t => ($"{KeyPrefix}{component.Prefix}{s.Path}.{t.Suffix}", t.Tensor))).ToList();
+            var config = Config(component, rank, first.Scale * rank, first.Dropout, first.IsDora, baseModelOf(component.Component));
 
             string target = Path.Combine(directory, component.Component);
             Directory.CreateDirectory(target);
@@ -71,8 +68,8 @@ public static class PeftLoraExporter
     }
 
     // PEFT's LoraConfig fields, sorted as PEFT writes them; the defaults of fields this project has no counterpart
-    // for (DoRA, rsLoRA, patterns, layer selection) are spelled out so the file reads the same in every PEFT version.
-    private static JsonObject Config(LowRankSites component, int rank, double alpha, double dropout, string? baseModel)
+    // for (rsLoRA, patterns, layer selection) are spelled out so the file reads the same in every PEFT version.
+    private static JsonObject Config(LowRankSites component, int rank, double alpha, double dropout, bool dora, string? baseModel)
     {
         var fields = new SortedDictionary<string, JsonNode?>(StringComparer.Ordinal)
         {
@@ -93,7 +90,7 @@ public static class PeftLoraExporter
             ["revision"] = null,
             ["target_modules"] = new JsonArray(component.TargetModules().Select(m => (JsonNode?)JsonValue.Create(m)).ToArray()),
             ["task_type"] = component.Component == PretrainedWeights.Llm ? "CAUSAL_LM" : null,
-            ["use_dora"] = false,
+            ["use_dora"] = dora,
             ["use_rslora"] = false,
         };
         return new JsonObject(fields);

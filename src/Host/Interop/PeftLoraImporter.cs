@@ -8,18 +8,18 @@ using static TorchSharp.torch;
 namespace Pipeline.Host.Interop;
 
 /// <summary>
-/// Reads a PEFT LoRA directory (<c>adapter_config.json</c> and <c>adapter_model.safetensors</c>) into the deltas of
-/// a LoRA adapter attached to one component: the inverse of <see cref="PeftLoraExporter"/>, and a way to start from
-/// adapters trained with PEFT when the YAML attaches a LoRA adapter of the same rank, scale and targets.
+/// Reads a PEFT LoRA directory (<c>adapter_config.json</c> and <c>adapter_model.safetensors</c>) into a LoRA or DoRA adapter
+/// attached to one component: the inverse of <see cref="PeftLoraExporter"/>, and a way to start from adapters trained with
+/// PEFT when the YAML attaches an adapter of the same kind (<c>use_dora</c>), rank, scale and targets.
 /// </summary>
 public static class PeftLoraImporter
 {
     /// <summary>
-    /// Copies the PEFT tensors of <paramref name="directory"/> into adapter <paramref name="adapterName"/>'s deltas in
+    /// Copies the PEFT tensors of <paramref name="directory"/> into adapter <paramref name="adapterName"/>'s parameters in
     /// <paramref name="component"/> and returns how many tensors were read.
     /// </summary>
     /// <exception cref="InvalidDataException">
-    /// The directory is not a PEFT LoRA adapter, or its rank, scale or keys differ from the attached adapter's.
+    /// The directory is not a PEFT LoRA adapter, or its use of DoRA, rank, scale or keys differ from the attached adapter's.
     /// </exception>
     public static int Load(BuiltModel built, string adapterName, string component, string directory)
     {
@@ -33,20 +33,22 @@ public static class PeftLoraImporter
         var root = config.RootElement;
         string Field(string name) => root.TryGetProperty(name, out var value) ? value.GetRawText() : "absent";
         if (Field("peft_type") != "\"LORA\"") throw new InvalidDataException($"'{configPath}': peft_type is {Field("peft_type")}, expected \"LORA\"");
-        foreach (string flag in new[] { "use_rslora", "use_dora", "fan_in_fan_out" })
+        foreach (string flag in new[] { "use_rslora", "fan_in_fan_out" })
             if (Field(flag) == "true") throw new InvalidDataException($"'{configPath}': {flag} is true, which this project's LoRA does not implement");
+        var first = sites.Sites[0];
+        bool dora = Field("use_dora") == "true";
+        if (dora != first.IsDora)
+            throw new InvalidDataException(dora
+                ? $"'{configPath}': use_dora is true, but adapter '{adapterName}' is plain LoRA; attach a DoRA adapter (such as the dora sample plugin) to read it"
+                : $"'{configPath}': use_dora is not true, but adapter '{adapterName}' is DoRA and needs a magnitude vector per projection");
         int rank = root.GetProperty("r").GetInt32();
         double scale = root.GetProperty("lora_alpha").GetDouble() / rank;
-        var first = sites.Sites[0].Delta;
-        if (first.A.shape[0] != rank || Math.Abs(first.Scale - scale) > 1e-12 * Math.Abs(scale))
+        if (first.Rank != rank || Math.Abs(first.Scale - scale) > 1e-12 * Math.Abs(scale))
             throw new InvalidDataException(
-                $"'{configPath}': r {rank} and lora_alpha / r {scale} differ from adapter '{adapterName}' (rank {first.A.shape[0]}, scale {first.Scale})");
+                $"'{configPath}': r {rank} and lora_alpha / r {scale} differ from adapter '{adapterName}' (rank {first.Rank}, scale {first.Scale})");
 
-        var targets = sites.Sites.SelectMany(s => new[]
-        {
-            ($"{PeftLoraExporter.KeyPrefix}{sites.Prefix}{s.Path}.lora_A.weight", s.Delta.A),
-            ($"{PeftLoraExporter.KeyPrefix}{sites.Prefix}{s.Path}.lora_B.weight", s.Delta.B),
-        }).ToDictionary(t => t.Item1, t => t.Item2, StringComparer.Ordinal);
+        var targets = sites.Sites.SelectMany(s => s.PeftTensors().Select(t => ($"{PeftLoraExporter.KeyPrefix}{sites.Prefix}{s.Path}.{t.Suffix}", t.Tensor)))
+            .ToDictionary(t => t.Item1, t => t.Item2, StringComparer.Ordinal);
         string weightsPath = Path.Combine(directory, PeftLoraExporter.WeightsFileName);
         using var file = TransientFileRetry.Default.Execute(() => SafetensorsFile.Open(weightsPath));
         var missing = targets.Keys.Where(k => !file.Entries.ContainsKey(k)).Order(StringComparer.Ordinal).ToList();
