@@ -55,7 +55,7 @@ double Step()
     using var batch = new ModelBatch
     {
         InputIds = ids, Labels = ids.roll(-1, 1), TokenMask = ones_like(ids, dtype: ScalarType.Bool),
-        HasMedia = zeros(options.Batch, dtype: ScalarType.Bool), Media = new Dictionary<string, (Tensor, int)>(), Categories = [],
+        HasMedia = zeros(options.Batch, dtype: ScalarType.Bool), Media = new Dictionary<string, (Tensor, int, long)>(), Categories = [],
     };
     Tensor loss = LanguageModelLoss.CrossEntropy(model.Forward(batch).Logits, batch.Labels);
     if (loss.dtype != ScalarType.Float32) throw new InvalidOperationException($"the loss is {loss.dtype}, expected float32");

@@ -103,14 +103,15 @@ public sealed class BatchCollator
     public ModelBatch ToModelBatch(PreparedBatch batch, Device device)
     {
         int rows = batch.Samples.Count;
-        var media = new Dictionary<string, (Tensor, int)>();
+        var media = new Dictionary<string, (Tensor, int, long)>();
         try
         {
             foreach (var (modality, items) in batch.Media)
             {
                 var (_, encoder) = _model.EncoderFor(modality)
                     ?? throw new InvalidDataException($"a sample has {modality} media but the model has no {modality} encoder");
-                media[modality] = (encoder.Collate(items, device), _tokenizer.PlaceholderId(modality));
+                int placeholderId = _tokenizer.PlaceholderId(modality);
+                media[modality] = (encoder.Collate(items, device), placeholderId, batch.Positions(placeholderId));
             }
             return new ModelBatch
             {
@@ -124,7 +125,7 @@ public sealed class BatchCollator
         }
         catch
         {
-            foreach (var (tensor, _) in media.Values) tensor.Dispose();
+            foreach (var (tensor, _, _) in media.Values) tensor.Dispose();
             throw;
         }
     }

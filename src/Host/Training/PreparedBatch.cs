@@ -15,4 +15,11 @@ namespace Pipeline.Host.Training;
 /// <param name="Mask">Which positions hold a token rather than padding.</param>
 /// <param name="Media">Decoded media by modality, in the order of the samples that have them.</param>
 public sealed record PreparedBatch(IReadOnlyList<TokenizedSample> Samples, int Length, long[] Ids, long[] Labels, bool[] Mask,
-    IReadOnlyDictionary<string, IReadOnlyList<MediaItem>> Media);
+    IReadOnlyDictionary<string, IReadOnlyList<MediaItem>> Media)
+{
+    /// <summary>The real (non-padding) tokens of the batch, media tokens included: the set entries of <see cref="Mask"/>, counted on the host.</summary>
+    public long TokenCount => Mask.LongCount(real => real);
+
+    /// <summary>How many positions of <see cref="Ids"/> hold <paramref name="id"/>, counted on the host.</summary>
+    public long Positions(long id) => Ids.LongCount(t => t == id);
+}

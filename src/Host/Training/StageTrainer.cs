@@ -64,8 +64,8 @@ public sealed class StageTrainer
         using var scope = NewDisposeScope();
         Func<ModelBatch, SnapshotStepObservation>? observe = schedule.WantsObservation(step)
             ? SnapshotStepObservation.Before(step, _session.Model, trainable) : null;
-        double stepLoss = 0;
-        var stepAuxiliary = new Dictionary<string, double>();
+        var losses = new MicroBatchLosses();
+        var prepared = new List<PreparedBatch>(stage.GradientAccumulation);
         long tokens = 0;
         ModelBatch? lastBatch = null;
         try
@@ -73,23 +73,23 @@ public sealed class StageTrainer
             for (int micro = 0; micro < stage.GradientAccumulation; micro++)
             {
                 lastBatch?.Dispose();
-                lastBatch = _session.Collator.ToModelBatch(batches.Next(order.Next(stage.BatchSize)), _session.Device);
+                prepared.Add(batches.Next(order.Next(stage.BatchSize)));
+                lastBatch = _session.Collator.ToModelBatch(prepared[^1], _session.Device);
                 ModelOutput output = _session.Model.ForwardSupervised(lastBatch);
                 Tensor loss = LanguageModelLoss.AnswerCrossEntropy(output.Logits, lastBatch.Labels);
-                double[] read = ReadLosses(loss, output.AuxiliaryLosses);
-                if (!double.IsFinite(read[0]) && _session.OnNonFinite == NonFiniteAction.Stop) throw NonFiniteLoss(stage, step, read[0], lastBatch);
-                stepLoss += read[0] / stage.GradientAccumulation;
-                for (int i = 0; i < output.AuxiliaryLosses.Count; i++)
-                {
-                    string name = output.AuxiliaryLosses[i].Name;
-                    stepAuxiliary[name] = stepAuxiliary.GetValueOrDefault(name) + read[i + 1] / stage.GradientAccumulation;
-                }
+                losses.Add(loss, output.AuxiliaryLosses);
                 foreach (var (_, auxiliary) in output.AuxiliaryLosses) loss = loss + auxiliary;
                 Tensor? scheduleLoss = schedule.AuxiliaryLoss(output.Logits);
                 if (scheduleLoss is not null) loss = loss + scheduleLoss;
                 (loss / stage.GradientAccumulation).backward();
-                tokens += lastBatch.TokenMask.sum().item<long>();
+                tokens += prepared[^1].TokenCount;
             }
+            // The step's one read of its losses. A non-finite micro-batch loss has had its backward pass, but the optimizer
+            // has not stepped, so stopping here leaves the weights as they were.
+            MicroBatchLosses.Values read = losses.Read(stage.GradientAccumulation);
+            if (_session.OnNonFinite == NonFiniteAction.Stop && read.FirstNonFinite is { } nonFinite)
+                throw NonFiniteMicroBatchLoss(stage, step, read.TaskLosses[nonFinite], prepared[nonFinite], nonFinite == prepared.Count - 1 ? lastBatch : null);
+            var (stepLoss, stepAuxiliary) = (read.Loss, read.AuxiliaryLosses);
             bool skip = _session.OnNonFinite == NonFiniteAction.Skip;
             if (!double.IsFinite(stepLoss))
             {
@@ -123,9 +123,20 @@ public sealed class StageTrainer
         }
     }
 
-    /// <summary>Stops the run at a micro-batch whose task loss is not finite (see <see cref="NonFinite"/>).</summary>
+    /// <summary>Stops the run at a step whose task loss is not finite (see <see cref="NonFinite"/>).</summary>
     private InvalidOperationException NonFiniteLoss(StageConfig stage, long step, double loss, ModelBatch batch) =>
         NonFinite($"stage '{stage.Name}' step {step + 1}: the loss is {loss}; stopping before the weights are corrupted", batch);
+
+    /// <summary>
+    /// Stops the run at the step's first micro-batch whose task loss is not finite, with that micro-batch's loss; the batch
+    /// rerun with checks is that micro-batch: <paramref name="collated"/> when it is still alive (the step's last one), else
+    /// made again from <paramref name="batch"/>.
+    /// </summary>
+    private InvalidOperationException NonFiniteMicroBatchLoss(StageConfig stage, long step, double loss, PreparedBatch batch, ModelBatch? collated)
+    {
+        using ModelBatch? again = collated is null ? _session.Collator.ToModelBatch(batch, _session.Device) : null;
+        return NonFiniteLoss(stage, step, loss, collated ?? again!);
+    }
 
     /// <summary>
     /// The error that stops a step with a non-finite loss or gradients. When every weight is still finite, the batch is run
@@ -147,18 +158,6 @@ public sealed class StageTrainer
         {
             return new($"{message}; rerunning the batch with checks found: {source.Message}", source);
         }
-    }
-
-    /// <summary>
-    /// The task loss and every auxiliary loss as numbers, read in one device-to-host copy: logging the auxiliary losses
-    /// costs no host synchronisation beyond the one reading the task loss always took.
-    /// </summary>
-    private static double[] ReadLosses(Tensor loss, IReadOnlyList<(string Name, Tensor Loss)> auxiliary)
-    {
-        if (auxiliary.Count == 0) return [loss.item<float>()];
-        using var scope = NewDisposeScope();
-        var losses = auxiliary.Select(a => a.Loss).Prepend(loss).Select(l => l.detach().reshape(1).to_type(ScalarType.Float64)).ToList();
-        return cat(losses).cpu().data<double>().ToArray();
     }
 
     /// <summary>A measuring schedule's metrics after every observation (not only every log_every steps), with each side's rate.</summary>

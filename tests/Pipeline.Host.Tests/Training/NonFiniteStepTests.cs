@@ -41,10 +41,10 @@ public sealed class NonFiniteStepTests : IDisposable
     }
 
     private (StageConfig Stage, TrainingSession Session, BuiltModel Built) Setup(PoisonedSchedule schedule, NonFiniteAction action, int maxSkips = 5,
-        bool checkpoints = false, Action<StepReport>? stepCompleted = null)
+        bool checkpoints = false, Action<StepReport>? stepCompleted = null, params string[] overrides)
     {
         var definition = PipelineLoader.Load(_pipeline.ConfigPath,
-            ["stages.0.steps=6", "stages.0.evaluate=false", "run.log_every=1", "run.checkpoint.every=1", "data.synthetic.eval_per_category=1"]);
+            ["stages.0.steps=6", "stages.0.evaluate=false", "run.log_every=1", "run.checkpoint.every=1", "data.synthetic.eval_per_category=1", .. overrides]);
         var (tokenizer, splits) = DataFactory.Load(definition);
         var built = ModelFactory.Build(definition, tokenizer.VocabularySize, CPU);
         var metrics = new MetricsWriter(Path.Combine(_pipeline.OutputDirectory, "metrics.jsonl"));
@@ -93,6 +93,25 @@ public sealed class NonFiniteStepTests : IDisposable
 
         run.Should().Throw<InvalidOperationException>().WithMessage("stage 'pretrain' step 3: the gradient norm is NaN (non-finite gradients in *); stopping before the weights are corrupted");
         new RunOptions().OnNonFinite.Should().Be(NonFiniteAction.Stop);
+    }
+
+    [Fact]
+    public void Stop_names_a_non_finite_loss_read_once_per_step_with_gradient_accumulation()
+    {
+        Parameter? poisoned = null;
+        var (stage, session, built) = Setup(new PoisonedSchedule(new HashSet<long>()), NonFiniteAction.Stop,
+            stepCompleted: report =>
+            {
+                if (report.Step != 2) return;
+                using var noGrad = no_grad();
+                poisoned!.fill_(double.NaN);
+            }, overrides: ["stages.0.gradient_accumulation=2"]);
+        poisoned = built.Inventory.All.First(p => p.Name.StartsWith("llm.", StringComparison.Ordinal)).Parameter;
+
+        var run = () => new StageTrainer(session).Run(stage, 0);
+
+        // The losses of both micro-batches are read after their backward passes; the loss, not the gradient norm, is named.
+        run.Should().Throw<InvalidOperationException>().WithMessage("stage 'pretrain' step 3: the loss is NaN; stopping before the weights are corrupted");
     }
 
     [Fact]

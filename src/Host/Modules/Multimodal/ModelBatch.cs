@@ -21,8 +21,12 @@ public sealed class ModelBatch : IDisposable
     /// <summary>Per sample, whether it carries media, <c>B</c> bool.</summary>
     public required Tensor HasMedia { get; init; }
 
-    /// <summary>Per modality: the collated media of the samples that have it (in sample order) and the placeholder id.</summary>
-    public required IReadOnlyDictionary<string, (Tensor Media, int PlaceholderId)> Media { get; init; }
+    /// <summary>
+    /// Per modality: the collated media of the samples that have it (in sample order), the placeholder id, and how many
+    /// positions of <see cref="InputIds"/> hold that id (counted on the host when the batch is built, so the forward's
+    /// check that the media fill them needs no read from the device).
+    /// </summary>
+    public required IReadOnlyDictionary<string, (Tensor Media, int PlaceholderId, long PlaceholderPositions)> Media { get; init; }
 
     /// <summary>The samples' categories (for per-category accuracy), in batch order.</summary>
     public required IReadOnlyList<string> Categories { get; init; }
@@ -33,6 +37,6 @@ public sealed class ModelBatch : IDisposable
         Labels.Dispose();
         TokenMask.Dispose();
         HasMedia.Dispose();
-        foreach (var (media, _) in Media.Values) media.Dispose();
+        foreach (var (media, _, _) in Media.Values) media.Dispose();
     }
 }

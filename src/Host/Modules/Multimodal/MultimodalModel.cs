@@ -85,7 +85,7 @@ public sealed class MultimodalModel : nn.Module
         var context = new ForwardContext(batch.TokenMask, batch.HasMedia, training);
         using var current = _forwardContext.Use(context);
         Tensor embeddings = llm.EmbedTokens(batch.InputIds);
-        foreach (var (modality, (media, placeholderId)) in batch.Media)
+        foreach (var (modality, (media, placeholderId, placeholderPositions)) in batch.Media)
         {
             var (name, encoder) = EncoderFor(modality) ?? throw new InvalidOperationException($"the batch has {modality} media but the model has no {modality} encoder");
             Tensor encoded;
@@ -105,11 +105,10 @@ public sealed class MultimodalModel : nn.Module
             }
             // An encoder stored in reduced precision returns reduced features; the projector is float32.
             Tensor features = projectors[name].call(ReducedPrecision.Widen(encoded));
-            Tensor positions = batch.InputIds.eq(placeholderId);
-            long expected = positions.sum().item<long>();
-            if (expected != features.shape[0] * features.shape[1])
+            if (placeholderPositions != features.shape[0] * features.shape[1])
                 throw new InvalidOperationException(
-                    $"{modality}: {features.shape[0]} samples x {features.shape[1]} tokens do not fill the {expected} placeholder positions");
+                    $"{modality}: {features.shape[0]} samples x {features.shape[1]} tokens do not fill the {placeholderPositions} placeholder positions");
+            Tensor positions = batch.InputIds.eq(placeholderId);
             embeddings = embeddings.masked_scatter(positions.unsqueeze(-1).expand_as(embeddings), features.to_type(embeddings.dtype));
         }
         Tensor logits = supervisedOnly
