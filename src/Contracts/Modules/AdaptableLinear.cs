@@ -202,12 +202,14 @@ public sealed class AdaptableLinear : nn.Module<Tensor, Tensor>, IWeightTransfor
                 $"adapter '{adapterName}' cannot be merged before '{earlier}': weight transforms merge in the order they were attached, and '{earlier}' runs first");
         var transform = GetWeightTransform(adapterName);
         using var noGrad = no_grad();
-        Tensor before = _weight.detach().clone();
-        using (var scope = NewDisposeScope())
-        {
-            Tensor transformed = transform.call(ReducedPrecision.Widen(_weight.detach()));
-            _weight.copy_(transformed.to(_weight.dtype));
-        }
+        using var scope = NewDisposeScope();
+        Tensor weight = ReducedPrecision.Widen(_weight.detach());
+        // Checked as in forward: a result that would broadcast into the weight must not be merged silently.
+        Tensor transformed = AdapterForwardException.Run(adapterName, this,
+            () => AttachedModuleOutput.Checked(weight, transform.call(weight), weight.shape, weight.device, "the projection's weight"));
+        // The copy outlives the caller's dispose scope: Unmerge may come from another one.
+        Tensor before = _weight.detach().clone().DetachFromDisposeScope();
+        _weight.copy_(transformed.to(_weight.dtype));
         _mergeOrder.Add((adapterName, before));
         _merged.Add(adapterName);
     }

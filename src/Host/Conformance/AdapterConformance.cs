@@ -15,8 +15,8 @@ namespace Pipeline.Host.Conformance;
 /// <c>IAdapter</c> in a tiny model, one method per check, each returning a <see cref="ConformanceResult"/> with a
 /// one-line reason. <c>pipeline check-plugin</c> runs <see cref="RunAll"/> and prints the table; plugin authors can also
 /// call the methods from their own tests. The pipeline's single adapter is the one checked. Every check builds its own
-/// models, so the checks may run in any order; <c>training</c> and <c>leak</c> read the same training run, made by
-/// whichever of them runs first.
+/// models, so the checks may run in any order; <c>training</c>, <c>leak</c> and <c>switch</c> read the same training run,
+/// made by whichever of them runs first.
 /// </summary>
 public sealed class AdapterConformance : IDisposable
 {
@@ -64,7 +64,7 @@ public sealed class AdapterConformance : IDisposable
     public IReadOnlyList<(string Name, Func<ConformanceResult> Run)> Checks =>
     [
         ("identity", Identity), ("device", Devices), ("seed", SeedDeterminism), ("names", StateDictNames), ("merge", MergeAndUnmerge),
-        ("export", ExportRoundTrip), ("training", TrainingLossFalls), ("leak", NoTensorLeak),
+        ("export", ExportRoundTrip), ("training", TrainingLossFalls), ("leak", NoTensorLeak), ("switch", SwitchedOff),
     ];
 
     /// <summary>Runs every check in table order. Every check reports an exception (an adapter that throws) as its own failure.</summary>
@@ -216,8 +216,48 @@ public sealed class AdapterConformance : IDisposable
             : ConformanceResult.Fail("leak", $"{growth} more live tensors after step {run.LiveTensors.Count} than after step {LeakBaselineStep}: modules must not keep tensors made in forward");
     });
 
+    /// <summary>
+    /// <c>switch</c>: after the training check's run (so the adapter is no longer the identity), switching the adapter off
+    /// on every <c>ISwitchableAdapterSite</c> of the model, as the host does in the stages before the first stage that trains
+    /// it, gives the base model's output (relative tolerance 1e-4), and switching it on again gives the trained output back.
+    /// </summary>
+    public ConformanceResult SwitchedOff() => Guarded("switch", () =>
+    {
+        var trained = Train().Model;
+        using var plain = Build(WithoutAdapter(), CPU);
+        using var scope = NewDisposeScope();
+        Tensor on = Logits(trained);
+        // The host's rule, with a stage before the one that trains the adapter: off in stage 0, on in stage 1.
+        var stage = _definition.Config.Stages[0];
+        var activity = new AdapterActivity([stage with { Trainable = ["llm"] }, stage with { Trainable = ["adapters"] }], [_adapterName]);
+        activity.Apply(trained.Model, 0);
+        Tensor off;
+        try
+        {
+            off = Logits(trained);
+        }
+        finally
+        {
+            activity.Apply(trained.Model, 1);
+        }
+        Tensor baseOutput = Logits(plain);
+        double offDifference = MaxDifference(baseOutput, off, out double tolerance);
+        if (offDifference > tolerance)
+            return ConformanceResult.Fail("switch", $"switched off after training, the output differs from the base model's by up to {Number(offDifference)} (tolerance {Number(tolerance)}): " +
+                "attach modules through the components' sites (they implement ISwitchableAdapterSite), never around them");
+        double onDifference = MaxDifference(on, Logits(trained), out tolerance);
+        if (onDifference > tolerance)
+            return ConformanceResult.Fail("switch", $"switched on again, the output differs from the trained output by up to {Number(onDifference)} (tolerance {Number(tolerance)})");
+        return ConformanceResult.Pass("switch",
+            $"switched off after training, output equals the base model's (max difference {Number(offDifference)}; on, it differs by {Number(MaxDifference(baseOutput, on, out _))})");
+    });
+
     /// <inheritdoc />
-    public void Dispose() => _splits.Dispose();
+    public void Dispose()
+    {
+        _trainingRun?.Model.Dispose();
+        _splits.Dispose();
+    }
 
     // Every check runs the plugin's tensor code (forward passes, merges) outside a training step: each runs in one fence.
     private static ConformanceResult Guarded(string check, Func<ConformanceResult> run)
@@ -236,22 +276,38 @@ public sealed class AdapterConformance : IDisposable
     {
         if (_trainingRun is not null) return _trainingRun;
         var live = new List<long>();
-        using var built = Build(_definition, CPU);
+        // Kept (and disposed with the kit) for the switch check.
+        var built = Build(_definition, CPU);
+        try
+        {
+            return _trainingRun = RunTraining(built, live);
+        }
+        catch
+        {
+            built.Dispose();
+            throw;
+        }
+    }
+
+    private TrainingRun RunTraining(BuiltModel built, List<long> live)
+    {
         using var metrics = new MetricsWriter(Path.Combine(_workDirectory, $"metrics-{Guid.NewGuid():N}.jsonl"));
         var collator = new BatchCollator(_tokenizer, built.Model, _definition.Config.Model.Llm.MaxSequenceLength);
         var lossSamples = _splits.Train.Take(LossSamples).ToList();
         var evaluator = new Evaluator(built.Model, collator, CPU, LossSamples, prefetchBatches: 0);
         double before = evaluator.Evaluate(lossSamples).Loss;
+        var stage = _definition.Config.Stages[0] with { Trainable = ["adapters"], Steps = TrainingSteps, Evaluate = false };
         var session = new TrainingSession
         {
             Model = built.Model, Inventory = built.Inventory, Splits = _splits, Device = CPU, Seed = _definition.Config.Run.Seed,
             Collator = collator, EvalBatchSize = LossSamples, LogEvery = TrainingSteps, Metrics = metrics, PrefetchBatches = 0,
             CreateSchedule = (selection, context) => PipelineRunner.CreateSchedule(_definition, selection, context),
             StepCompleted = _ => live.Add(DisposeScopeManager.Statistics.ThreadTotalLiveCount),
+            // As in a run: the stage is the first that trains the adapter, so it is switched on and activated.
+            Activity = new AdapterActivity([stage], [_adapterName]), Adapters = built.Adapters,
         };
-        var stage = _definition.Config.Stages[0] with { Trainable = ["adapters"], Steps = TrainingSteps, Evaluate = false };
         new StageTrainer(session).Run(stage, 0);
-        return _trainingRun = new TrainingRun(before, evaluator.Evaluate(lossSamples).Loss, live);
+        return new TrainingRun(before, evaluator.Evaluate(lossSamples).Loss, live, built);
     }
 
     private BuiltModel Build(PipelineDefinition definition, Device device) => ModelFactory.Build(definition, _tokenizer.VocabularySize, device);
@@ -305,5 +361,5 @@ public sealed class AdapterConformance : IDisposable
 
     private static string Number(double value) => value.ToString("G3", CultureInfo.InvariantCulture);
 
-    private sealed record TrainingRun(double LossBefore, double LossAfter, IReadOnlyList<long> LiveTensors);
+    private sealed record TrainingRun(double LossBefore, double LossAfter, IReadOnlyList<long> LiveTensors, BuiltModel Model);
 }

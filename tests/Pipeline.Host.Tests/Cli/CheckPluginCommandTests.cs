@@ -14,9 +14,9 @@ public sealed class CheckPluginCommandTests
         exitCode.Should().Be(0);
         var lines = output.TrimEnd().Split('\n');
         lines[0].Should().MatchRegex(@"^check\s+result\s+reason$");
-        lines.Skip(1).Take(8).Select(l => l.Split(' ')[0]).Should().Equal("identity", "device", "seed", "names", "merge", "export", "training", "leak");
-        lines.Skip(1).Take(8).Should().OnlyContain(l => l.Contains("  pass  "));
-        lines[^1].Should().Be("adapter 'lora' passes all 8 applicable checks");
+        lines.Skip(1).Take(9).Select(l => l.Split(' ')[0]).Should().Equal("identity", "device", "seed", "names", "merge", "export", "training", "leak", "switch");
+        lines.Skip(1).Take(9).Should().OnlyContain(l => l.Contains("  pass  "));
+        lines[^1].Should().Be("adapter 'lora' passes all 9 applicable checks");
     }
 
     [Fact]

@@ -37,7 +37,7 @@ public sealed class AdapterConformanceTests(SampleBuilds samples) : IClassFixtur
 
             var results = kit.RunAll();
 
-            results.Select(r => r.Check).Should().Equal("identity", "device", "seed", "names", "merge", "export", "training", "leak");
+            results.Select(r => r.Check).Should().Equal("identity", "device", "seed", "names", "merge", "export", "training", "leak", "switch");
             results.Where(r => !r.Succeeded).Should().BeEmpty("adapter '{0}' must pass every check", adapter);
         }
     }
@@ -102,6 +102,20 @@ public sealed class AdapterConformanceTests(SampleBuilds samples) : IClassFixtur
         // One copy kept per forward: 25 training steps between step 5 and step 30.
         result.Should().Be(ConformanceResult.Fail("leak",
             "25 more live tensors after step 30 than after step 5: modules must not keep tensors made in forward"));
+    }
+
+    [Fact]
+    public void An_adapter_that_adds_its_module_around_the_site_fails_the_switch_check_once_trained()
+    {
+        using var pipeline = ConformancePipeline.Create("lora", null, []);
+        using var kit = new AdapterConformance(WithBroken(pipeline, Fault.BypassesSite));
+
+        var result = kit.SwitchedOff();
+
+        result.Outcome.Should().Be(ConformanceOutcome.Fail);
+        result.Reason.Should().Match("switched off after training, the output differs from the base model's by up to * (tolerance *): " +
+            "attach modules through the components' sites (they implement ISwitchableAdapterSite), never around them");
+        kit.Identity().Outcome.Should().Be(ConformanceOutcome.Pass, "the module starts as the identity, so only the trained adapter shows it");
     }
 
     [Fact]

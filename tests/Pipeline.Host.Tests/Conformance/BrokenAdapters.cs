@@ -9,7 +9,7 @@ namespace Pipeline.Host.Tests.Conformance;
 public static class BrokenAdapters
 {
     /// <summary>The promise <see cref="Factory"/> breaks.</summary>
-    public enum Fault { NotIdentity, NamedAfterPlugin, ParameterOnCpu, WrongMergeWeight, KeepsForwardTensors }
+    public enum Fault { NotIdentity, NamedAfterPlugin, ParameterOnCpu, WrongMergeWeight, KeepsForwardTensors, BypassesSite }
 
     /// <summary>The projection every broken adapter attaches to.</summary>
     public const string Site = "model.layers.0.self_attn.q_proj";
@@ -67,6 +67,7 @@ public static class BrokenAdapters
         public IAdapter Attach(object options, AdapterBuildContext context)
         {
             var site = context.Component("llm").LinearSites[Site];
+            if (fault == Fault.BypassesSite) return BypassSite((AdaptableLinear)site, context);
             nn.Module<Tensor, Tensor> module = fault switch
             {
                 Fault.NotIdentity => new ScaledInput(0.5f, context.Device),
@@ -78,6 +79,18 @@ public static class BrokenAdapters
             site.Attach(name, module);
             return new Attached(context.AdapterName, fault == Fault.WrongMergeWeight ? (AdaptableLinear)site : null);
         }
+    }
+
+    /// <summary>
+    /// Registers a <see cref="ScaledInput"/> under the adapter's name on the projection but adds it from a forward hook,
+    /// around the site rather than through it, so switching the adapter off does not reach it.
+    /// </summary>
+    private static IAdapter BypassSite(AdaptableLinear projection, AdapterBuildContext context)
+    {
+        var module = new ScaledInput(0f, context.Device);
+        projection.register_module(context.AdapterName, module);
+        projection.register_forward_hook((_, input, output) => output + module.call(input));
+        return new Attached(context.AdapterName, null);
     }
 
     /// <summary>Merges through <paramref name="mergeable"/> when given; otherwise cannot merge.</summary>
