@@ -11,7 +11,8 @@ public interface ISwitchableAdapterSite
     /// <summary>
     /// Turns the modules attached here under <paramref name="adapterName"/> on or off. Off, the site skips them (their
     /// parameters stay registered, so the state dict does not change). A name not attached here is ignored, so the host can
-    /// switch an adapter on every site of a model without asking where it attached.
+    /// switch an adapter on every site of a model without asking where it attached. Switching off an adapter merged into a
+    /// weight here throws <see cref="InvalidOperationException"/> (unmerge it first), and so does merging one that is off.
     /// </summary>
     void SetActive(string adapterName, bool active);
 

@@ -164,6 +164,8 @@ public sealed class AdaptableLinear : nn.Module<Tensor, Tensor>, IWeightTransfor
     public void SetActive(string adapterName, bool active)
     {
         if (active) _inactive.Remove(adapterName);
+        else if (_merged.Contains(adapterName))
+            throw new InvalidOperationException($"adapter '{adapterName}' is merged into the weight here and cannot be switched off; unmerge it first");
         else if (_deltas.Any(d => d.Name == adapterName) || _transforms.Any(t => t.Name == adapterName)) _inactive.Add(adapterName);
     }
 
@@ -177,6 +179,8 @@ public sealed class AdaptableLinear : nn.Module<Tensor, Tensor>, IWeightTransfor
     public void Merge(string adapterName)
     {
         if (_merged.Contains(adapterName)) throw new InvalidOperationException($"adapter '{adapterName}' is already merged");
+        if (_inactive.Contains(adapterName))
+            throw new InvalidOperationException($"adapter '{adapterName}' is switched off here, so merging it would change the output; switch it on first");
         if (_transforms.Any(t => t.Name == adapterName))
         {
             MergeTransform(adapterName);

@@ -51,6 +51,29 @@ public sealed class WeightTransformRefusalTests
     }
 
     [Fact]
+    public void An_adapter_switched_off_does_not_merge_and_a_merged_one_does_not_switch_off()
+    {
+        using var projection = Projection();
+        using var original = projection.Weight.detach().clone();
+        projection.AttachWeightTransform("ia3", new RowScale([2f, 3f]));
+        projection.Attach("lora", new FixedDelta(Diagonal));
+        projection.SetActive("lora", false);
+
+        var merge = () => projection.Merge("lora");
+
+        merge.Should().Throw<InvalidOperationException>().WithMessage(
+            "adapter 'lora' is switched off here, so merging it would change the output; switch it on first");
+        projection.Weight.equal(original).all().item<bool>().Should().BeTrue();
+
+        projection.Merge("ia3");
+        var switchOff = () => projection.SetActive("ia3", false);
+
+        switchOff.Should().Throw<InvalidOperationException>().WithMessage(
+            "adapter 'ia3' is merged into the weight here and cannot be switched off; unmerge it first");
+        projection.IsActive("ia3").Should().BeTrue();
+    }
+
+    [Fact]
     public void Transforms_merge_only_in_attachment_order()
     {
         using var projection = Projection();
