@@ -2,15 +2,21 @@ using Pipeline.Contracts.Adapters;
 
 namespace Pipeline.Samples.Ia3;
 
-/// <summary>An attached <c>ia3</c> adapter: the sites it scales. It cannot be merged (see <see cref="Ia3Scale"/>).</summary>
+/// <summary>
+/// An attached <c>ia3</c> adapter: the projections it scales. It merges through each site (<see cref="ILinearSite.Merge"/>
+/// on a weight transform stores <c>W := diag(l) W</c> and keeps the old weight, which <see cref="Unmerge"/> puts back exactly).
+/// </summary>
 public sealed class Ia3Adapter : IAdapter
 {
+    private readonly IReadOnlyList<ILinearSite> _sites;
+
     /// <param name="name">The adapter instance's name.</param>
-    /// <param name="attachedSites">Every site scaled, as <c>component:path</c>.</param>
-    public Ia3Adapter(string name, IReadOnlyList<string> attachedSites)
+    /// <param name="sites">Every site scaled, as <c>component:path</c> and the site, in attachment order.</param>
+    public Ia3Adapter(string name, IReadOnlyList<(string Label, ILinearSite Site)> sites)
     {
         Name = name;
-        AttachedSites = attachedSites;
+        AttachedSites = sites.Select(s => s.Label).ToList();
+        _sites = sites.Select(s => s.Site).ToList();
     }
 
     /// <inheritdoc />
@@ -19,12 +25,18 @@ public sealed class Ia3Adapter : IAdapter
     /// <inheritdoc />
     public IReadOnlyList<string> AttachedSites { get; }
 
-    /// <summary>Always false: the delta <c>diag(l - 1) W</c> depends on the weight it would be merged into.</summary>
-    public bool CanMerge => false;
+    /// <summary>True: <c>diag(l) W</c> is a weight transform, which the site folds into <c>W</c> and restores exactly.</summary>
+    public bool CanMerge => true;
 
-    /// <inheritdoc />
-    public void Merge() => throw new NotSupportedException($"adapter '{Name}' (ia3) cannot be merged: its delta depends on the base weight");
+    /// <summary>Replaces <c>W</c> by <c>diag(l) W</c> on every scaled projection; the output does not change.</summary>
+    public void Merge()
+    {
+        foreach (var site in _sites) site.Merge(Name);
+    }
 
-    /// <inheritdoc />
-    public void Unmerge() => throw new NotSupportedException($"adapter '{Name}' (ia3) cannot be merged: its delta depends on the base weight");
+    /// <summary>Puts every scaled projection's weight from before <see cref="Merge"/> back, bit for bit.</summary>
+    public void Unmerge()
+    {
+        foreach (var site in _sites.Reverse()) site.Unmerge(Name);
+    }
 }

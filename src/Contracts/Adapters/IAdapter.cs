@@ -17,4 +17,14 @@ public interface IAdapter
 
     /// <summary>Undoes <see cref="Merge"/>.</summary>
     void Unmerge();
+
+    /// <summary>
+    /// Whether the model with this adapter attached computes what the base model computes before any training (contracts
+    /// 1.6; default <c>true</c>). <see cref="IAdapterFactory.Attach"/> asks every new module to start as an identity; return
+    /// <c>false</c> only for a method that cannot by definition, such as prompt tuning (learned tokens prepended to the
+    /// input change every output from the first step). Such an adapter must still leave the base model's output unchanged
+    /// while switched off (<see cref="ISwitchableAdapterSite"/>), as it is in the stages before it trains; the conformance
+    /// kit's <c>identity</c> check then checks that instead.
+    /// </summary>
+    bool StartsAsIdentity => true;
 }

@@ -13,7 +13,8 @@ public interface IAdapterFactory : IPluginFactory
     /// Creates the adapter's modules and attaches them to the sites it targets in
     /// <see cref="AdapterBuildContext.Components"/>. Throw <see cref="AdapterTargetException"/> when a target
     /// pattern matches nothing in the component it is scoped to. New modules must start as an identity
-    /// (the adapted model computes what the base model computes) and their parameters must require gradients;
+    /// (the adapted model computes what the base model computes; a method that by definition cannot, such as prompt
+    /// tuning, says so with <see cref="IAdapter.StartsAsIdentity"/>) and their parameters must require gradients;
     /// the host decides per stage which parameters train.
     /// <para>
     /// When it is called: once, when the model is built, before any stage runs (so the state dict, checkpoints and

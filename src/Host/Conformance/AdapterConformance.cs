@@ -1,5 +1,6 @@
 using System.Globalization;
 using Pipeline.Contracts.Runtime;
+using Pipeline.Contracts.Adapters;
 using Pipeline.Host.Data;
 using Pipeline.Host.Interop;
 using Pipeline.Host.Pipelines;
@@ -72,13 +73,24 @@ public sealed class AdapterConformance : IDisposable
 
     /// <summary>
     /// <c>identity</c>: the model with the adapter attached computes what the model without it computes (logits of a batch
-    /// with text, images and audio, in evaluation mode), within a relative tolerance of 1e-4.
+    /// with text, images and audio, in evaluation mode), within a relative tolerance of 1e-4. For an adapter that declares
+    /// it does not start as the identity (<c>IAdapter.StartsAsIdentity</c> false, prompt tuning), the same comparison is
+    /// made with the adapter switched off on every <see cref="ISwitchableAdapterSite"/> of the model,
+    /// as the host switches it off in the stages before it trains.
     /// </summary>
     public ConformanceResult Identity() => Guarded("identity", () =>
     {
         using var adapted = Build(_definition, CPU);
         using var plain = Build(WithoutAdapter(), CPU);
         using var scope = NewDisposeScope();
+        if (!adapted.Adapters.Single().StartsAsIdentity)
+        {
+            SwitchOff(adapted);
+            double offDifference = MaxDifference(Logits(plain), Logits(adapted), out double offTolerance);
+            return offDifference <= offTolerance
+                ? ConformanceResult.Pass("identity", $"not an identity at initialisation (StartsAsIdentity is false); switched off, output equals output without it (max difference {Number(offDifference)})")
+                : ConformanceResult.Fail("identity", $"switched off, output with the adapter differs from output without it by up to {Number(offDifference)} (tolerance {Number(offTolerance)}): every site must skip a switched-off adapter");
+        }
         double difference = MaxDifference(Logits(plain), Logits(adapted), out double tolerance);
         return difference <= tolerance
             ? ConformanceResult.Pass("identity", $"output with the adapter equals output without it (max difference {Number(difference)})")
@@ -322,6 +334,13 @@ public sealed class AdapterConformance : IDisposable
         Document = _definition.Document, Config = _definition.Config with { Run = _definition.Config.Run with { Seed = seed } },
         Catalog = _definition.Catalog, Encoders = _definition.Encoders, Adapters = _definition.Adapters,
     };
+
+    /// <summary>Switches the adapter off on every site of the model, as the host does before the first stage that trains it.</summary>
+    private void SwitchOff(BuiltModel built)
+    {
+        foreach (var site in built.Model.named_modules().Select(m => m.module).Prepend(built.Model).OfType<ISwitchableAdapterSite>())
+            site.SetActive(_adapterName, false);
+    }
 
     private IEnumerable<(string Name, Parameter Parameter)> AdapterParameters(BuiltModel built) =>
         built.Inventory.All.Where(p => built.Inventory.IsAdapter(p.Name));

@@ -55,6 +55,30 @@ public sealed class AdapterConformanceTests(SampleBuilds samples) : IClassFixtur
     }
 
     [Fact]
+    public void An_adapter_that_declares_it_does_not_start_as_the_identity_passes_when_switching_it_off_gives_the_base_model()
+    {
+        using var pipeline = ConformancePipeline.Create("lora", null, []);
+        using var kit = new AdapterConformance(WithBroken(pipeline, Fault.DeclaredNotIdentity));
+
+        var result = kit.Identity();
+
+        result.Outcome.Should().Be(ConformanceOutcome.Pass);
+        result.Reason.Should().Match("not an identity at initialisation (StartsAsIdentity is false); switched off, output equals output without it (max difference 0)");
+    }
+
+    [Fact]
+    public void An_adapter_that_declares_it_does_not_start_as_the_identity_fails_when_switched_off_it_still_changes_the_output()
+    {
+        using var pipeline = ConformancePipeline.Create("lora", null, []);
+        using var kit = new AdapterConformance(WithBroken(pipeline, Fault.DeclaredNotIdentityNotSwitchable));
+
+        var result = kit.Identity();
+
+        result.Outcome.Should().Be(ConformanceOutcome.Fail);
+        result.Reason.Should().Match("switched off, output with the adapter differs from output without it by up to * (tolerance *): every site must skip a switched-off adapter");
+    }
+
+    [Fact]
     public void An_adapter_that_names_its_modules_after_its_plugin_fails_the_names_check_naming_the_parameter()
     {
         using var pipeline = ConformancePipeline.Create("lora", null, []);

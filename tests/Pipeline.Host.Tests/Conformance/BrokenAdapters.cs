@@ -9,7 +9,7 @@ namespace Pipeline.Host.Tests.Conformance;
 public static class BrokenAdapters
 {
     /// <summary>The promise <see cref="Factory"/> breaks.</summary>
-    public enum Fault { NotIdentity, NamedAfterPlugin, ParameterOnCpu, WrongMergeWeight, KeepsForwardTensors, BypassesSite }
+    public enum Fault { NotIdentity, NamedAfterPlugin, ParameterOnCpu, WrongMergeWeight, KeepsForwardTensors, BypassesSite, DeclaredNotIdentity, DeclaredNotIdentityNotSwitchable }
 
     /// <summary>The projection every broken adapter attaches to.</summary>
     public const string Site = "model.layers.0.self_attn.q_proj";
@@ -70,14 +70,16 @@ public static class BrokenAdapters
             if (fault == Fault.BypassesSite) return BypassSite((AdaptableLinear)site, context);
             nn.Module<Tensor, Tensor> module = fault switch
             {
-                Fault.NotIdentity => new ScaledInput(0.5f, context.Device),
+                Fault.NotIdentity or Fault.DeclaredNotIdentity or Fault.DeclaredNotIdentityNotSwitchable => new ScaledInput(0.5f, context.Device),
                 Fault.ParameterOnCpu => new ScaledInput(0f, CPU),
                 Fault.WrongMergeWeight or Fault.KeepsForwardTensors => new MergeableScaledInput(site.InFeatures, context.Device, fault == Fault.KeepsForwardTensors),
                 _ => new ScaledInput(0f, context.Device),
             };
-            string name = fault == Fault.NamedAfterPlugin ? "broken" : context.AdapterName;
+            // Attached under another name, the module is not switched off with the adapter.
+            string name = fault is Fault.NamedAfterPlugin or Fault.DeclaredNotIdentityNotSwitchable ? "broken" : context.AdapterName;
             site.Attach(name, module);
-            return new Attached(context.AdapterName, fault == Fault.WrongMergeWeight ? (AdaptableLinear)site : null);
+            return new Attached(context.AdapterName, fault == Fault.WrongMergeWeight ? (AdaptableLinear)site : null,
+                startsAsIdentity: fault is not (Fault.DeclaredNotIdentity or Fault.DeclaredNotIdentityNotSwitchable));
         }
     }
 
@@ -94,8 +96,10 @@ public static class BrokenAdapters
     }
 
     /// <summary>Merges through <paramref name="mergeable"/> when given; otherwise cannot merge.</summary>
-    private sealed class Attached(string name, AdaptableLinear? mergeable) : IAdapter
+    private sealed class Attached(string name, AdaptableLinear? mergeable, bool startsAsIdentity) : IAdapter
     {
+        public bool StartsAsIdentity => startsAsIdentity;
+
         public string Name => name;
 
         public IReadOnlyList<string> AttachedSites => ["llm:" + Site];
