@@ -1,4 +1,5 @@
 using Pipeline.Contracts.Adapters;
+using Pipeline.Contracts.Runtime;
 using Pipeline.Host.Composition;
 using Pipeline.Host.Data;
 using Pipeline.Host.Modules.Llama;

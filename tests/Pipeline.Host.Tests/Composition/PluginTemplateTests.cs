@@ -46,7 +46,7 @@ public sealed class PluginTemplateTests(TemplatePluginBuild build) : IClassFixtu
         using var host = HostProcess.Start(build.ProjectDirectory, "check-plugin", "my_adapter", "--plugins", plugins);
 
         host.WaitForExit(HostTimeout).Should().Be(0, host.Output);
-        host.Output.TrimEnd().Split('\n')[^1].Should().Be("adapter 'my_adapter' passes all 7 applicable checks");
+        host.Output.TrimEnd().Split('\n')[^1].Should().Be("adapter 'my_adapter' passes all 8 applicable checks");
     }
 
     [Fact]

@@ -92,7 +92,7 @@ public static class BrokenAdapters
         var module = new ScaledInput(0f, context.Device);
         projection.register_module(context.AdapterName, module);
         projection.register_forward_hook((_, input, output) => output + module.call(input));
-        return new Attached(context.AdapterName, null);
+        return new Attached(context.AdapterName, null, startsAsIdentity: true);
     }
 
     /// <summary>Merges through <paramref name="mergeable"/> when given; otherwise cannot merge.</summary>
