@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace Pipeline.Samples.Dora;
 
 /// <summary>
-/// The <c>dora</c> adapter (Liu et al. 2024, "DoRA: Weight-Decomposed Low-Rank Adaptation"): on every projection its
+/// The <c>dora</c> adapter (weight-decomposed low-rank adaptation): on every projection its
 /// targets select, the weight <c>W</c> becomes <c>m * V / ||V||</c> with <c>V = W + (alpha / r) * B A</c>, the norm per
 /// output row. A is Kaiming-uniform from the adapter's seed, B zero and <c>m = ||W||</c>, so the adapter starts as the
 /// identity. It is written against the contracts only, as a third-party plugin.

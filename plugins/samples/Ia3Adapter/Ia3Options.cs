@@ -19,7 +19,7 @@ public sealed record Ia3Options : IValidatableOptions
     /// site patterns (see <c>Pipeline.Contracts.Adapters.SitePattern</c>: a bare name matches the last path segment,
     /// <c>*</c> one segment, <c>**</c> any segments). Every pattern must match at least one projection of its
     /// component, and only projections without a bias can be scaled (the LLM's have none; the built-in encoders' have).
-    /// Default: the LLM's key, value and up projections, the three places the IA3 paper rescales
+    /// Default: the LLM's key, value and up projections, the three places IA3 rescales
     /// (keys, values and, because <c>down(act(gate(h)) * up(h))</c> is linear in <c>up(h)</c>, the feed-forward
     /// intermediate activation).
     /// </summary>
