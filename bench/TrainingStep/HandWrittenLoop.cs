@@ -1,3 +1,4 @@
+using Pipeline.Contracts.Runtime;
 using System.Diagnostics;
 using Pipeline.Host.Modules.Multimodal;
 using Pipeline.Host.Pipelines;
