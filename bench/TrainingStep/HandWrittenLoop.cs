@@ -73,6 +73,28 @@ internal sealed class HandWrittenLoop : IDisposable
         return value;
     });
 
+    /// <summary>
+    /// One step split into its phases, timed separately (on the CPU every operation has finished when its call returns):
+    /// forward with the loss, backward, and clipping with the optimizer update; milliseconds each.
+    /// </summary>
+    public (double Forward, double Backward, double Update) TimedPhases() => FinalizerFence.Run(() =>
+    {
+        using var scope = NewDisposeScope();
+        var clock = Stopwatch.StartNew();
+        ModelOutput output = _built.Model.ForwardSupervised(_batch);
+        Tensor loss = LanguageModelLoss.AnswerCrossEntropy(output.Logits, _batch.Labels);
+        foreach (var (_, auxiliary) in output.AuxiliaryLosses) loss = loss + auxiliary;
+        double forward = clock.Elapsed.TotalMilliseconds;
+        clock.Restart();
+        loss.backward();
+        double backward = clock.Elapsed.TotalMilliseconds;
+        clock.Restart();
+        if (_clipGradNorm > 0) nn.utils.clip_grad_norm_(_trainable, _clipGradNorm);
+        _optimizer.step();
+        _optimizer.zero_grad();
+        return (forward, backward, clock.Elapsed.TotalMilliseconds);
+    });
+
     public void Dispose()
     {
         _optimizer.Dispose();

@@ -6,8 +6,9 @@ using Pipeline.Bench.TrainingStep;
 //   efficiency   FLOP/s of the pipeline's step against libtorch's matmul FLOP/s
 //   mole         MoLE at K = 1, 2, 4, 8 against plain LoRA: step time and peak memory, one process per case
 //   memory       resident size over a long instruction stage of the quickstart
+//   phases       the hand-written step's forward, backward and update timed apart, against their counted matrix products
 // Each prints `uptime` at the start and the end, markdown rows, and writes a JSON result into --out.
-const string Usage = "usage: TrainingStep overhead|efficiency|mole|memory [--size quickstart|bench] [--threads 2] [--warmup 5] [--rounds 15] [--steps 4] " +
+const string Usage = "usage: TrainingStep overhead|efficiency|mole|memory|phases [--size quickstart|bench] [--threads 2] [--warmup 5] [--rounds 15] [--steps 4] " +
                      "[--experts 1,2,4,8] [--memory-steps 2000] [--sample-every 20] [--out bench-results]";
 if (args.Length == 0)
 {
@@ -24,6 +25,7 @@ try
         "efficiency" => EfficiencyBench.Run(options),
         "mole" => MoleBench.Run(options),
         "memory" => MemoryBench.Run(options),
+        "phases" => PhaseBench.Run(options),
         _ => throw new ArgumentException($"unknown subcommand '{args[0]}'"),
     };
 }
