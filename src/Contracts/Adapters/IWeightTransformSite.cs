@@ -29,6 +29,9 @@ public interface IWeightTransformSite : ILinearSite
     /// </summary>
     void AttachWeightTransform(string adapterName, nn.Module<Tensor, Tensor> transform);
 
+    /// <summary>The adapter names that attached weight transforms here, in attachment order (a subset of <see cref="ILinearSite.AdapterNames"/>).</summary>
+    IReadOnlyList<string> WeightTransformNames { get; }
+
     /// <summary>The transform attached under <paramref name="adapterName"/>.</summary>
     nn.Module<Tensor, Tensor> GetWeightTransform(string adapterName);
 }

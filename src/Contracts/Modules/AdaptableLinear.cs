@@ -69,6 +69,9 @@ public sealed class AdaptableLinear : nn.Module<Tensor, Tensor>, IWeightTransfor
     /// <inheritdoc />
     public IReadOnlyList<string> AdapterNames => _transforms.Select(t => t.Name).Concat(_deltas.Select(d => d.Name)).ToList();
 
+    /// <inheritdoc />
+    public IReadOnlyList<string> WeightTransformNames => _transforms.Select(t => t.Name).ToList();
+
     private bool Runs(string name) => !_merged.Contains(name) && !_inactive.Contains(name);
 
     /// <inheritdoc />
@@ -163,7 +166,14 @@ public sealed class AdaptableLinear : nn.Module<Tensor, Tensor>, IWeightTransfor
     /// <inheritdoc />
     public void SetActive(string adapterName, bool active)
     {
-        if (active) _inactive.Remove(adapterName);
+        if (active)
+        {
+            if (_inactive.Contains(adapterName) && _transforms.Any(t => t.Name == adapterName) && _mergeOrder.Count > 0)
+                throw new InvalidOperationException(
+                    $"the weight transform of '{adapterName}' cannot be switched on while '{_mergeOrder[^1].Name}' is merged into the weight here " +
+                    "(it would transform the merged weight); unmerge it first");
+            _inactive.Remove(adapterName);
+        }
         else if (_merged.Contains(adapterName))
             throw new InvalidOperationException($"adapter '{adapterName}' is merged into the weight here and cannot be switched off; unmerge it first");
         else if (_deltas.Any(d => d.Name == adapterName) || _transforms.Any(t => t.Name == adapterName)) _inactive.Add(adapterName);

@@ -27,11 +27,7 @@ public static class MergedLlamaExporter
     public static IReadOnlyList<string> Write(BuiltModel built, Func<string, string> pluginOf, JsonObject? pretrainedConfig, string directory,
         Action<string> log, SafetensorsDType floatType = SafetensorsDType.F32, long maxShardBytes = HuggingFaceCheckpointWriter.DefaultMaxShardBytes)
     {
-        bool OnDecoder(string adapter) =>
-            built.Adapters.First(a => a.Name == adapter).AttachedSites.Any(s => s.StartsWith("llm:", StringComparison.Ordinal))
-            || AdapterKeys.Of(built, adapter).Any(k => k.StartsWith("llm.", StringComparison.Ordinal));
-
-        var onDecoder = built.Adapters.Where(a => OnDecoder(a.Name)).ToList();
+        var onDecoder = DecoderAdapters(built);
         var unmergeable = onDecoder.FirstOrDefault(a => !a.CanMerge);
         if (unmergeable is not null)
             throw ExportUsage.Error("--format",
@@ -46,7 +42,7 @@ public static class MergedLlamaExporter
         var merged = new List<IAdapter>();
         try
         {
-            Fenced(onDecoder, adapter =>
+            Fenced(MergeOrder(built, onDecoder), adapter =>
             {
                 adapter.Merge();
                 merged.Add(adapter);
@@ -56,8 +52,26 @@ public static class MergedLlamaExporter
         }
         finally
         {
-            Fenced(merged, adapter => adapter.Unmerge());
+            Fenced(Enumerable.Reverse(merged).ToList(), adapter => adapter.Unmerge());
         }
+    }
+
+    /// <summary>The adapters with anything on the decoder (the ones a merged export folds in).</summary>
+    public static IReadOnlyList<IAdapter> DecoderAdapters(BuiltModel built) =>
+        built.Adapters.Where(adapter =>
+            adapter.AttachedSites.Any(s => s.StartsWith("llm:", StringComparison.Ordinal))
+            || AdapterKeys.Of(built, adapter.Name).Any(k => k.StartsWith("llm.", StringComparison.Ordinal))).ToList();
+
+    /// <summary>
+    /// Adapters with weight transforms first (in their attachment order), then the others: the forward computes
+    /// <c>T(W) x + D x</c>, and merging in this order stores exactly <c>T(W) + D</c>; unmerging runs in reverse, as the
+    /// projections require (<see cref="IWeightTransformSite"/>).
+    /// </summary>
+    private static IReadOnlyList<IAdapter> MergeOrder(BuiltModel built, IReadOnlyList<IAdapter> adapters)
+    {
+        var transforms = built.Model.named_modules().Select(m => m.module).OfType<IWeightTransformSite>()
+            .SelectMany(site => site.WeightTransformNames).ToHashSet();
+        return adapters.Where(a => transforms.Contains(a.Name)).Concat(adapters.Where(a => !transforms.Contains(a.Name))).ToList();
     }
 
     // Merging runs plugin tensor code outside a training step, with implicitly created Scalars (LoRA scales its delta

@@ -40,7 +40,7 @@ public static class ModelExport
         foreach (string line in built.LoadedWeights.SelectMany(r => r.Describe())) log(line);
         var loaded = ModelWeights.Load(built.Model, checkpoint).RefuseUnexpected();
         log($"checkpoint '{checkpoint}': {loaded.Loaded.Count} trained tensors loaded");
-        RefuseUntrained(built, definition, options.Format == ExportFormat.Merged ? built.Adapters.Select(a => a.Name).ToList() : selected, checkpoint);
+        RefuseUntrained(built, definition, options.Format == ExportFormat.Merged ? MergedLlamaExporter.DecoderAdapters(built).Select(a => a.Name).ToList() : selected, checkpoint);
 
         var written = ExportStaging.Write(output, staging => options.Format switch
         {

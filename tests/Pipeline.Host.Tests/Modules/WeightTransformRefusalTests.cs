@@ -74,6 +74,25 @@ public sealed class WeightTransformRefusalTests
     }
 
     [Fact]
+    public void A_transform_switched_off_does_not_switch_on_while_a_delta_is_merged()
+    {
+        using var projection = Projection();
+        projection.AttachWeightTransform("ia3", new RowScale([2f, 3f]));
+        projection.Attach("lora", new FixedDelta(Diagonal));
+        projection.SetActive("ia3", false);
+        projection.Merge("lora");
+
+        var act = () => projection.SetActive("ia3", true);
+
+        act.Should().Throw<InvalidOperationException>().WithMessage(
+            "the weight transform of 'ia3' cannot be switched on while 'lora' is merged into the weight here (it would transform the merged weight); unmerge it first");
+        projection.IsActive("ia3").Should().BeFalse();
+        projection.Unmerge("lora");
+        projection.SetActive("ia3", true);
+        projection.IsActive("ia3").Should().BeTrue();
+    }
+
+    [Fact]
     public void Transforms_merge_only_in_attachment_order()
     {
         using var projection = Projection();
