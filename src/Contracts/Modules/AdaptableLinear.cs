@@ -72,12 +72,20 @@ public sealed class AdaptableLinear : nn.Module<Tensor, Tensor>, IWeightTransfor
     /// <inheritdoc />
     public IReadOnlyList<string> WeightTransformNames => _transforms.Select(t => t.Name).ToList();
 
+    /// <summary>Whether any weight transform is active and not merged (a loop: it runs in every forward).</summary>
+    private bool HasRunningTransform()
+    {
+        foreach (var (name, _) in _transforms)
+            if (Runs(name)) return true;
+        return false;
+    }
+
     private bool Runs(string name) => !_merged.Contains(name) && !_inactive.Contains(name);
 
     /// <inheritdoc />
     public override Tensor forward(Tensor input)
     {
-        bool transforms = _transforms.Any(t => Runs(t.Name));
+        bool transforms = HasRunningTransform();
         if (!transforms && input.dtype == _weight.dtype && !ReducedPrecision.IsReduced(input.dtype)) return ForwardInOneType(input);
         using var scope = NewDisposeScope();
         Tensor output = transforms

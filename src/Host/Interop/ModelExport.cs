@@ -60,11 +60,10 @@ public static class ModelExport
     private static void RefuseUntrained(BuiltModel built, PipelineDefinition definition, IReadOnlyList<string> adapters, string checkpoint)
     {
         var stages = definition.Config.Stages;
-        var off = CheckpointAdapterActivity.Apply(built, stages, checkpoint).Intersect(adapters).ToList();
-        if (off.Count == 0) return;
+        if (CheckpointAdapterActivity.StageIndex(checkpoint, stages.Count) is not { } stage) return;
         var activity = new AdapterActivity(stages, built.Adapters.Select(a => a.Name));
-        string name = off[0];
-        int stage = CheckpointAdapterActivity.StageIndex(checkpoint, stages.Count)!.Value;
+        string? name = activity.Apply(built.Model, stage).Intersect(adapters).FirstOrDefault();
+        if (name is null) return;
         throw new InvalidOperationException(
             $"adapter '{name}' has not trained at checkpoint '{checkpoint}': it was written in stage '{stages[stage].Name}', and the first " +
             $"stage that trains '{name}' is '{stages[activity.FirstTrainingStage(name)!.Value].Name}'; export a checkpoint of that stage or later");
