@@ -18,7 +18,9 @@ public static class ContractVersion
     /// before the first stage that trains them (<see cref="Adapters.ISwitchableAdapterSite"/>, <see cref="Adapters.IAdapterActivation"/>),
     /// a component's token embeddings (<see cref="Adapters.IAdaptableComponent.TokenEmbeddings"/>), and
     /// <see cref="Runtime.FinalizerFence"/> (moved from the host), which runs tensor work with garbage collection paused so
-    /// that TorchSharp's implicitly created Scalars and tensors are not finalized while libtorch reads them.
+    /// that TorchSharp's implicitly created Scalars and tensors are not finalized while libtorch reads them. 1.7 added
+    /// per-sample statistics that adapters report in evaluation forwards (<see cref="Adapters.ForwardContext.CollectsSampleStatistics"/>,
+    /// <see cref="Adapters.ForwardContext.AddSampleStatistic"/>), which the host averages per sample category.
     /// </summary>
-    public const int Minor = 6;
+    public const int Minor = 7;
 }
