@@ -40,7 +40,7 @@ public sealed record CheckpointEvaluation(string CheckpointDirectory, WeightsLoa
         return new CheckpointEvaluation(directory, weights, evaluation, counts);
     }
 
-    /// <summary>The record <c>pipeline eval</c> appends to <c>eval.jsonl</c>: the fields of a training eval record, plus the checkpoint.</summary>
+    /// <summary>The record <c>pipeline eval</c> appends to <c>eval.jsonl</c>: the fields of a training eval record (per-sample statistics included), plus the checkpoint.</summary>
     public IReadOnlyDictionary<string, object> Record()
     {
         var record = new Dictionary<string, object>
@@ -49,6 +49,7 @@ public sealed record CheckpointEvaluation(string CheckpointDirectory, WeightsLoa
             ["accuracy"] = Evaluation.Accuracy, ["samples"] = Evaluation.Samples,
         };
         foreach (var (category, accuracy) in Evaluation.AccuracyByCategory) record[$"accuracy_{category}"] = accuracy;
+        foreach (var (key, mean) in Evaluation.Statistics) record[key] = mean;
         return record;
     }
 }

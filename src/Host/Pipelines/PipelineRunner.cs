@@ -138,6 +138,7 @@ public static class PipelineRunner
             {
                 stage = s.Stage, steps = s.Steps, final_loss = s.FinalLoss, trainable_parameters = TrainableIn(s.Stage),
                 accuracy = s.Evaluation?.Accuracy, accuracy_by_category = s.Evaluation?.AccuracyByCategory, eval_loss = s.Evaluation?.Loss,
+                statistics = s.Evaluation?.Statistics,
             }).ToList(),
         };
         File.WriteAllText(path, JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true }));

@@ -19,24 +19,46 @@ namespace Pipeline.Host.Training;
 /// <param name="prefetchBatches">Batches prepared ahead on a background thread (see <see cref="BatchPrefetcher"/>).</param>
 public sealed class Evaluator(MultimodalModel model, BatchCollator collator, Device device, int batchSize, int prefetchBatches = 2)
 {
-    private sealed record BatchOutcome(double LossSum, long Tokens, bool[] Wrong);
+    /// <summary>One batch's results: the summed answer-token loss, the answer-token count, per-sample mistakes, and each
+    /// reported statistic's rows (<c>B x K</c>, row by row).</summary>
+    private sealed record BatchOutcome(double LossSum, long Tokens, bool[] Wrong, IReadOnlyList<(string Name, float[] Rows)> Statistics);
 
-    /// <summary>Summed answer-token loss, answer-token count and per-sample mistakes of one batch, in one dispose scope.</summary>
+    /// <summary>
+    /// Runs one batch in one dispose scope and reads its results from the device once: the mean loss, the per-sample
+    /// mistakes and every per-sample statistic go to the host as one float vector.
+    /// </summary>
     private BatchOutcome EvaluateBatch(PreparedBatch prepared)
     {
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         using var batch = collator.ToModelBatch(prepared, device);
-        Tensor answerLogits = model.ForwardSupervised(batch).Logits;
+        var output = model.ForwardSupervised(batch, collectSampleStatistics: true);
+        Tensor answerLogits = output.Logits;
         Tensor targets = LanguageModelLoss.SupervisedLabels(batch.Labels);
         long tokens = targets.shape[0];
-        double lossSum = LanguageModelLoss.AnswerCrossEntropy(answerLogits, batch.Labels).item<float>() * tokens;
+        long samples = batch.Labels.shape[0];
+        Tensor meanLoss = LanguageModelLoss.AnswerCrossEntropy(answerLogits, batch.Labels).to_type(ScalarType.Float32).reshape(1);
         Tensor sampleOfPosition = LanguageModelLoss.SupervisedPositions(batch.Labels).div(batch.Labels.shape[1], rounding_mode: RoundingMode.floor);
         Tensor mistakes = answerLogits.argmax(-1).ne(targets).to_type(ScalarType.Int64);
-        Tensor wrong = zeros(batch.Labels.shape[0], dtype: ScalarType.Int64, device: mistakes.device).index_add_(0, sampleOfPosition, mistakes, 1).gt(0);
-        return new BatchOutcome(lossSum, tokens, wrong.cpu().data<bool>().ToArray());
+        Tensor wrong = zeros(samples, dtype: ScalarType.Int64, device: mistakes.device).index_add_(0, sampleOfPosition, mistakes, 1).gt(0);
+        Tensor[] parts = [meanLoss, wrong.to_type(ScalarType.Float32), .. output.SampleStatistics.Select(s => s.PerSample.to(meanLoss.device).flatten())];
+        float[] values = cat(parts, 0).cpu().data<float>().ToArray();
+        var statistics = new List<(string, float[])>(output.SampleStatistics.Count);
+        int offset = 1 + (int)samples;
+        foreach (var (name, perSample) in output.SampleStatistics)
+        {
+            int length = (int)perSample.numel();
+            statistics.Add((name, values[offset..(offset + length)]));
+            offset += length;
+        }
+        bool[] wrongFlags = values[1..(1 + (int)samples)].Select(v => v != 0).ToArray();
+        return new BatchOutcome((double)values[0] * tokens, tokens, wrongFlags, statistics);
     }
 
+    /// <summary>
+    /// Evaluates <paramref name="samples"/>: loss and accuracy overall and per category, and the means of every per-sample
+    /// statistic adapters report (<see cref="EvaluationResult.Statistics"/>), collected in every evaluation.
+    /// </summary>
     public EvaluationResult Evaluate(IReadOnlyList<TokenizedSample> samples)
     {
         if (samples.Count == 0) return new EvaluationResult(double.NaN, double.NaN, 0, new Dictionary<string, double>());
@@ -45,6 +67,7 @@ public sealed class Evaluator(MultimodalModel model, BatchCollator collator, Dev
         double lossSum = 0;
         long tokenCount = 0;
         var correct = new Dictionary<string, (int Right, int Total)>();
+        var statistics = new SampleStatisticTally();
         try
         {
             var chunks = Enumerable.Range(0, samples.Count).Chunk(batchSize).ToList();
@@ -61,6 +84,8 @@ public sealed class Evaluator(MultimodalModel model, BatchCollator collator, Dev
                     var (right, total) = correct.GetValueOrDefault(chunk[i].Category);
                     correct[chunk[i].Category] = (right + (outcome.Wrong[i] ? 0 : 1), total + 1);
                 }
+                var categories = chunk.Select(s => s.Category).ToList();
+                foreach (var (name, rows) in outcome.Statistics) statistics.Add(name, rows, categories);
             }
         }
         finally
@@ -69,6 +94,9 @@ public sealed class Evaluator(MultimodalModel model, BatchCollator collator, Dev
         }
         int allRight = correct.Values.Sum(c => c.Right);
         return new EvaluationResult(lossSum / Math.Max(1, tokenCount), (double)allRight / samples.Count, samples.Count,
-            correct.OrderBy(kv => kv.Key, StringComparer.Ordinal).ToDictionary(kv => kv.Key, kv => (double)kv.Value.Right / kv.Value.Total));
+            correct.OrderBy(kv => kv.Key, StringComparer.Ordinal).ToDictionary(kv => kv.Key, kv => (double)kv.Value.Right / kv.Value.Total))
+        {
+            Statistics = statistics.Means(),
+        };
     }
 }

@@ -79,7 +79,8 @@ public sealed class TrainingSession
 
     /// <summary>
     /// Writes an evaluation record to the metrics and the log; one made on a fixed subset of the held-out split
-    /// (<paramref name="subset"/>, <c>stages[].eval_samples</c>) says so with <c>"subset": true</c>.
+    /// (<paramref name="subset"/>, <c>stages[].eval_samples</c>) says so with <c>"subset": true</c>. The record ends with
+    /// the per-sample statistics' means (<see cref="SampleStatisticKeys"/>); the log line leaves them out.
     /// </summary>
     public void WriteEvaluation(string stage, long step, EvaluationResult result, bool subset = false)
     {
@@ -90,6 +91,7 @@ public sealed class TrainingSession
         };
         if (subset) record["subset"] = true;
         foreach (var (category, accuracy) in result.AccuracyByCategory) record[$"accuracy_{category}"] = accuracy;
+        foreach (var (key, mean) in result.Statistics) record[key] = mean;
         Metrics.Write(record);
         Log($"[{stage}] eval at step {step}{(subset ? $" on {result.Samples} samples" : "")}: loss {result.Loss:F4}, accuracy {result.Accuracy:P1} (" +
             string.Join(", ", result.AccuracyByCategory.Select(kv => $"{kv.Key} {kv.Value:P1}")) + ")");

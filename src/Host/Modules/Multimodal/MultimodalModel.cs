@@ -57,7 +57,7 @@ public sealed class MultimodalModel : nn.Module
     /// (<c>B x N x V</c>) and the auxiliary losses. Training and evaluation use <see cref="ForwardSupervised"/>.
     /// </summary>
     /// <exception cref="Pipeline.Host.Pipelines.PluginFailureException">An encoder or an attached adapter module threw; the message names its plugin.</exception>
-    public ModelOutput Forward(ModelBatch batch) => Attributed(() => ForwardUnattributed(batch, supervisedOnly: false));
+    public ModelOutput Forward(ModelBatch batch) => Attributed(() => ForwardUnattributed(batch, supervisedOnly: false, collectSampleStatistics: false));
 
     /// <summary>
     /// Runs the batch like <see cref="Forward"/>, but the language-model head only at supervised positions (label not
@@ -65,8 +65,15 @@ public sealed class MultimodalModel : nn.Module
     /// order, and the <c>B x N x V</c> logits are never materialised. Each row equals the same position's row of
     /// <see cref="Forward"/> up to float rounding.
     /// </summary>
+    /// <param name="batch">The batch.</param>
+    /// <param name="collectSampleStatistics">
+    /// Whether adapters report per-sample statistics (<see cref="ForwardContext.CollectsSampleStatistics"/>) into
+    /// <see cref="ModelOutput.SampleStatistics"/>; only in evaluation mode (the evaluator asks for them).
+    /// </param>
     /// <exception cref="Pipeline.Host.Pipelines.PluginFailureException">An encoder or an attached adapter module threw; the message names its plugin.</exception>
-    public ModelOutput ForwardSupervised(ModelBatch batch) => Attributed(() => ForwardUnattributed(batch, supervisedOnly: true));
+    /// <exception cref="ArgumentException"><paramref name="collectSampleStatistics"/> while the model is in training mode.</exception>
+    public ModelOutput ForwardSupervised(ModelBatch batch, bool collectSampleStatistics = false) =>
+        Attributed(() => ForwardUnattributed(batch, supervisedOnly: true, collectSampleStatistics));
 
     private ModelOutput Attributed(Func<ModelOutput> forward)
     {
@@ -80,9 +87,9 @@ public sealed class MultimodalModel : nn.Module
         }
     }
 
-    private ModelOutput ForwardUnattributed(ModelBatch batch, bool supervisedOnly)
+    private ModelOutput ForwardUnattributed(ModelBatch batch, bool supervisedOnly, bool collectSampleStatistics)
     {
-        var context = new ForwardContext(batch.TokenMask, batch.HasMedia, training);
+        var context = new ForwardContext(batch.TokenMask, batch.HasMedia, training, collectSampleStatistics);
         using var current = _forwardContext.Use(context);
         Tensor embeddings = llm.EmbedTokens(batch.InputIds);
         foreach (var (modality, (media, placeholderId, placeholderPositions)) in batch.Media)
@@ -114,6 +121,6 @@ public sealed class MultimodalModel : nn.Module
         Tensor logits = supervisedOnly
             ? llm.SelectedLogits(embeddings, batch.Labels.ne(BatchCollator.IgnoredLabel))
             : llm.call(embeddings);
-        return new ModelOutput(logits, context.AuxiliaryLosses);
+        return new ModelOutput(logits, context.AuxiliaryLosses) { SampleStatistics = context.SampleStatistics };
     }
 }
