@@ -96,11 +96,16 @@ public sealed class MixtureOfModalityAdapter : nn.Module<Tensor, Tensor>
         return softmax(logits / _temperature, dim: -1).MoveToOuterDisposeScope();
     }
 
+    /// <summary>Where the routing weights are reported as per-sample statistics (LLM layers only); <c>null</c> for none.</summary>
+    internal RoutingWeightReport? RoutingReport { get; set; }
+
     /// <summary>Returns <c>Z + s * (w_0 Y_0 + w_1 Y_1)</c>, <c>B x N x C</c>.</summary>
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
-        Tensor weights = RoutingWeights(input).unsqueeze(-1).unsqueeze(-1).to_type(input.dtype);
+        Tensor routing = RoutingWeights(input);
+        RoutingReport?.Report(routing);
+        Tensor weights = routing.unsqueeze(-1).unsqueeze(-1).to_type(input.dtype);
         Tensor shared = _dropout.call(_down.call(input));
         Tensor mixed = _up0.call(shared) * weights.select(1, 0) + _up1.call(shared) * weights.select(1, 1);
         return (input + mixed * _scale).MoveToOuterDisposeScope();

@@ -51,6 +51,9 @@ public sealed class MmaAdapterFactory : AdapterFactory<MmaOptions>
         {
             var block = new MixtureOfModalityAdapter(site.Width, mma.Bottleneck, mma.Groups, mma.Temperature, mma.Scale, mma.Dropout,
                 context.Device, generator);
+            // Only the LLM's routers report their weights: they see every sample of the batch, an encoder's only those with its media.
+            if (label.StartsWith("llm:", StringComparison.Ordinal))
+                block.RoutingReport = new RoutingWeightReport(context.ForwardContext, context.AdapterName, site.LayerIndex);
             site.Attach(context.AdapterName, block);
             blocks.Add((label, block));
         }

@@ -11,6 +11,9 @@ internal sealed class LayerRouting(string adapterName, string blockLabel)
 {
     private RoutedTokens? _current;
 
+    /// <summary>The adapter the routing belongs to.</summary>
+    public string AdapterName => adapterName;
+
     /// <summary>Where the routing lives, as <c>component:path</c>, for messages.</summary>
     public string BlockLabel => blockLabel;
 

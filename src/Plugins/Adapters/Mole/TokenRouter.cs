@@ -10,7 +10,9 @@ namespace Pipeline.Plugins.Adapters.Mole;
 /// One layer's router, attached as its feed-forward block's input observer: for every token of the block input
 /// <c>h</c> it computes <c>p = softmax(W_r h + b_r)</c> and picks the top-1 expert <c>e = argmax p</c>, which the
 /// block's gate, up and down mixtures then all use. In training forwards it also contributes the layer's
-/// load-balancing statistics. State-dict keys: <c>router.weight</c> (<c>K x C</c>) and <c>router.bias</c> (<c>K</c>).
+/// load-balancing statistics; in evaluation forwards that collect per-sample statistics, a router of the LLM reports
+/// each sample's expert shares (<see cref="ReportExpertShares"/>). State-dict keys: <c>router.weight</c> (<c>K x C</c>)
+/// and <c>router.bias</c> (<c>K</c>).
 /// </summary>
 public sealed class TokenRouter : nn.Module<Tensor, Tensor>
 {
@@ -88,6 +90,8 @@ public sealed class TokenRouter : nn.Module<Tensor, Tensor>
         _routing.Publish(Route(flat, chosen, input));
         if (_balance is not null && _forwardContext.Current is { IsTraining: true } context)
             ContributeBalanceStatistics(context, input, probabilities, chosen);
+        if (_maskPadding && _forwardContext.Current is { CollectsSampleStatistics: true } evaluation)
+            ReportExpertShares(evaluation, input, chosen);
         return probabilities.MoveToOuterDisposeScope();
     }
 
@@ -127,6 +131,30 @@ public sealed class TokenRouter : nn.Module<Tensor, Tensor>
         Tensor real = RealTokens(context, batch, length, input.device).to_type(probabilities.dtype).unsqueeze(-1);
         Tensor routed = nn.functional.one_hot(chosen.view(batch, length), Experts).to_type(probabilities.dtype);
         _balance!.Add(context, LayerIndex, (routed * real).sum(1), (probabilities * real).sum(1), real.sum(1));
+    }
+
+    /// <summary>The per-sample statistic of this layer's expert shares: <c>&lt;adapter&gt;_layer&lt;i&gt;_experts</c>.</summary>
+    public string LayerStatisticName => $"{_routing.AdapterName}_layer{LayerIndex}_experts";
+
+    /// <summary>The per-sample statistic of the expert shares pooled over the LLM's routed layers: <c>&lt;adapter&gt;_experts</c>.</summary>
+    public string PooledStatisticName => $"{_routing.AdapterName}_experts";
+
+    /// <summary>
+    /// Reports, per sample, the share of its real tokens (no padding, no prefix) this layer routed to each expert
+    /// (<c>B x K</c>, rows summing to 1; zeros for a sample without real tokens) as <see cref="LayerStatisticName"/>, and
+    /// the same rows as <see cref="PooledStatisticName"/>, which the context averages over the layers: every layer routes
+    /// the same real tokens, so the mean is the share of the sample's (layer, real token) pairs.
+    /// </summary>
+    private void ReportExpertShares(ForwardContext context, Tensor input, Tensor chosen)
+    {
+        if (input.dim() != 3)
+            throw new InvalidOperationException($"the router of layer {LayerIndex} needs a B x N x C input in a model forward, got [{string.Join(", ", input.shape)}]");
+        long batch = input.shape[0], length = input.shape[1];
+        Tensor real = RealTokens(context, batch, length, input.device).to_type(ScalarType.Float32).unsqueeze(-1);
+        Tensor routed = nn.functional.one_hot(chosen.view(batch, length), Experts).to_type(ScalarType.Float32);
+        Tensor shares = (routed * real).sum(1) / real.sum(1).clamp_min(1);
+        context.AddSampleStatistic(LayerStatisticName, shares);
+        context.AddSampleStatistic(PooledStatisticName, shares);
     }
 
     /// <summary>
