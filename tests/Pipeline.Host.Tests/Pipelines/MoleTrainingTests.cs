@@ -1,7 +1,9 @@
 using System.Text.Json;
 using Pipeline.Contracts.Runtime;
 using Pipeline.Host.Config.Binding;
+using Pipeline.Host.Matrix;
 using Pipeline.Host.Pipelines;
+using Pipeline.Host.Reporting;
 using Pipeline.Host.Training;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -51,6 +53,46 @@ public sealed class MoleTrainingTests
         instructLosses.Should().HaveCount(6);
         instructLosses.Last().Should().BeLessThan(instructLosses.First() * 0.8, "instruction tuning must learn: losses were {0}", string.Join(", ", instructLosses));
         result.Stages.Should().OnlyContain(s => double.IsFinite(s.FinalLoss));
+    }
+
+    [Fact]
+    public void Evaluations_report_each_categorys_expert_shares_per_layer_and_pooled_in_the_metrics_and_the_summary()
+    {
+        using var pipeline = new TinyPipeline(Yaml);
+        var definition = PipelineLoader.Load(pipeline.ConfigPath, [
+            "stages.0.steps=2", "stages.1.steps=3", "stages.1.eval_every=2", "data.synthetic.eval_per_category=3"]);
+
+        PipelineRunner.Train(definition, _ => { });
+
+        string[] categories = ["audio", "image", "text"];
+        string[] statistics = ["mole_experts", "mole_layer0_experts", "mole_layer1_experts"];
+        string[] expected = [.. statistics.SelectMany(name => new[] { $"stat_{name}" }.Concat(categories.Select(c => $"stat_{name}_{c}"))
+            .SelectMany(prefix => Enumerable.Range(0, 3).Select(k => $"{prefix}_{k}")))];
+        using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(pipeline.OutputDirectory, "summary.json")));
+        var stages = summary.RootElement.GetProperty("stages").EnumerateArray().ToList();
+        stages[0].GetProperty("statistics").EnumerateObject().Should().BeEmpty("MoLE is off in the stage before the first that trains it");
+        var means = stages[1].GetProperty("statistics").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetDouble());
+        means.Keys.Should().Equal(expected);
+        means.Values.Should().OnlyContain(v => v >= 0 && v <= 1);
+        foreach (var prefix in statistics.SelectMany(name => new[] { $"stat_{name}" }.Concat(categories.Select(c => $"stat_{name}_{c}"))))
+            Enumerable.Range(0, 3).Sum(k => means[$"{prefix}_{k}"]).Should().BeApproximately(1, 1e-6, "{0} is a share per expert", prefix);
+
+        var evaluations = File.ReadAllLines(Path.Combine(pipeline.OutputDirectory, "metrics.jsonl"))
+            .Select(line => JsonDocument.Parse(line).RootElement.Clone())
+            .Where(r => r.GetProperty("kind").GetString() == "eval" && r.GetProperty("stage").GetString() == "instruct").ToList();
+        evaluations.Select(r => r.GetProperty("step").GetInt64()).Should().Equal(2, 3);
+        foreach (var evaluation in evaluations)
+            evaluation.EnumerateObject().Select(p => p.Name).Should().Contain(expected, "every evaluation collects them");
+        foreach (var key in expected) evaluations[^1].GetProperty(key).GetDouble().Should().Be(means[key], key);
+
+        // Readers that pick categories out of eval keys and the summary still find exactly the three categories.
+        var matrixMetrics = MatrixResultsReader.MetricsOf(pipeline.OutputDirectory);
+        matrixMetrics.Keys.Where(k => k.StartsWith(MatrixMetrics.AccuracyPrefix, StringComparison.Ordinal))
+            .Should().BeEquivalentTo(categories.Select(c => MatrixMetrics.AccuracyPrefix + c));
+        matrixMetrics.Keys.Should().OnlyContain(k => MatrixMetrics.IsKnown(k));
+        MetricsPlotter.ChartsOf(MetricsLog.Read(Path.Combine(pipeline.OutputDirectory, "metrics.jsonl")))
+            .Single(c => c.FileName == "accuracy.png").Series.Select(s => s.Name).Distinct()
+            .Should().BeEquivalentTo([MetricsPlotter.Overall, .. categories]);
     }
 
     [Fact]
