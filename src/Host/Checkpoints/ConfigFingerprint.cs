@@ -68,8 +68,28 @@ public sealed class ConfigFingerprint
         Flatten(values, "data", config.Data, 0);
         values.Remove("data.prefetch_batches");
         values.Remove("data.cache_dir");
+        RemoveDefaultedSyntheticTaskKeys(values, config.Data.Synthetic);
         Flatten(values, "stages", config.Stages, 0);
         return new ConfigFingerprint(values);
+    }
+
+    /// <summary>
+    /// Drops the synthetic data's task keys (<c>task</c>, <c>categories</c>, ...) left at their defaults, so a
+    /// configuration that does not use them keeps the fingerprint it had before they existed.
+    /// </summary>
+    private static void RemoveDefaultedSyntheticTaskKeys(IDictionary<string, string> values, Pipeline.Host.Data.SyntheticDataOptions synthetic)
+    {
+        if (synthetic.Task == Pipeline.Host.Data.SyntheticTask.Instructions) values.Remove("data.synthetic.task");
+        if (!synthetic.TextQuestionsInPretrain) values.Remove("data.synthetic.text_questions_in_pretrain");
+        foreach (var (key, list) in new[]
+                 {
+                     ("categories", synthetic.Categories), ("train_categories", synthetic.TrainCategories),
+                     ("image_questions", synthetic.ImageQuestions), ("caption_properties", synthetic.CaptionProperties),
+                     ("domains", synthetic.Domains),
+                 })
+        {
+            if (list is null) values.Remove($"data.synthetic.{key}");
+        }
     }
 
     /// <summary>A fingerprint of values stored in a checkpoint.</summary>

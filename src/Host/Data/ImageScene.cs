@@ -23,6 +23,23 @@ public sealed record ImageScene(string Shape, string Colour, int Count, string S
     public string Caption() =>
         $"{NumberWords.Of(Count)} {Colour} {Shape}{(Count == 1 ? "" : "s")} on the {Side} .";
 
+    /// <summary>
+    /// The caption naming only some properties (<c>count</c>, <c>colour</c>, <c>shape</c>, <c>side</c>), in the order of
+    /// <see cref="Caption()"/>: <c>red circle on the left .</c> without the count (the noun is then singular),
+    /// <c>two red shapes .</c> without shape and side. With all four it is <see cref="Caption()"/>.
+    /// </summary>
+    public string Caption(IReadOnlyCollection<string> properties)
+    {
+        bool count = properties.Contains("count");
+        var words = new List<string>();
+        if (count) words.Add(NumberWords.Of(Count));
+        if (properties.Contains("colour")) words.Add(Colour);
+        string noun = properties.Contains("shape") ? Shape : "shape";
+        words.Add(count && Count != 1 ? noun + "s" : noun);
+        if (properties.Contains("side")) words.Add($"on the {Side}");
+        return string.Join(" ", words) + " .";
+    }
+
     /// <summary>Draws a scene with every attribute uniformly at random.</summary>
     public static ImageScene Random(Random random) => new(
         Shapes[random.Next(Shapes.Count)],

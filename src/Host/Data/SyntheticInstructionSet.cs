@@ -38,41 +38,48 @@ public static class SyntheticInstructionSet
         new("is it a chord or a single note ?", ToneClip.Kinds, (clip, answer) => clip with { Kind = answer }),
     ];
 
-    /// <summary>Generates the pretraining, training and evaluation splits.</summary>
+    /// <summary>
+    /// Generates the pretraining, training and evaluation splits of <see cref="SyntheticDataOptions.Task"/>:
+    /// the multimodal instructions here, the conflicting domains in <see cref="ConflictingDomainsSet"/>.
+    /// </summary>
     /// <exception cref="ArgumentException">The options are invalid.</exception>
     public static SyntheticSplits Generate(SyntheticDataOptions options)
     {
-        var errors = options.Validate().ToList();
-        if (errors.Count > 0)
-        {
-            throw new ArgumentException(
-                "invalid synthetic data options: " + string.Join("; ", errors.Select(e => $"{e.Key}: {e.Message}")), nameof(options));
-        }
+        ThrowIfInvalid(options);
+        if (options.Task == SyntheticTask.ConflictingDomains) return ConflictingDomainsSet.Generate(options);
         var (instructed, heldOut) = SplitFacts(options.Seed);
         var media = new MediaFactory(options);
         var seen = new HashSet<UInt128>();
+        var categories = options.EffectiveCategories;
+        var captioned = options.EffectiveCaptionProperties;
+        var questions = ImageQuestions.Where((_, i) => options.EffectiveImageQuestions.Contains(SyntheticDataOptions.AllImageQuestions[i])).ToArray();
 
         var pretrain = new List<Sample>();
         var random = new Random(DeriveSeed(options.Seed, 1));
-        for (var i = 0; i < options.PretrainPerCategory; i++)
+        for (var i = 0; i < options.PretrainPerCategory && categories.Contains("image"); i++)
         {
             var scene = ImageScene.Random(random);
-            pretrain.Add(Caption(Id("image", "pretrain", i), "image", media.Image(scene, random, Id("image", "pretrain", i), seen), scene.Caption()));
+            pretrain.Add(Caption(Id("image", "pretrain", i), "image", media.Image(scene, random, Id("image", "pretrain", i), seen), scene.Caption(captioned)));
         }
         random = new Random(DeriveSeed(options.Seed, 2));
-        for (var i = 0; i < options.PretrainPerCategory; i++)
+        for (var i = 0; i < options.PretrainPerCategory && categories.Contains("audio"); i++)
         {
             var clip = ToneClip.Random(random);
             pretrain.Add(Caption(Id("audio", "pretrain", i), "audio", media.Audio(clip, random, Id("audio", "pretrain", i), seen), clip.Caption()));
         }
         var allFacts = SyntheticWorld.Facts;
-        for (var i = 0; i < options.PretrainPerCategory; i++)
+        for (var i = 0; i < options.PretrainPerCategory && categories.Contains("text"); i++)
         {
             pretrain.Add(Caption(Id("text", "pretrain", i), "text", null, allFacts[i % allFacts.Count].Statement));
         }
+        for (var i = 0; i < options.TrainPerCategory && options.TextQuestionsInPretrain; i++)
+        {
+            var fact = instructed[i % instructed.Count];
+            pretrain.Add(Instruction(Id("text", "pretrain-question", i), "text", null, fact.Question, fact.Answer));
+        }
 
-        var train = Instructions("train", options.TrainPerCategory, instructed, media, options.Seed, 3, seen, avoid: null);
-        var eval = Instructions("eval", options.EvalPerCategory, heldOut, media, options.Seed, 5, new HashSet<UInt128>(), avoid: seen);
+        var train = Instructions("train", options.TrainPerCategory, options.EffectiveTrainCategories, questions, instructed, media, options.Seed, 3, seen, avoid: null);
+        var eval = Instructions("eval", options.EvalPerCategory, categories, questions, heldOut, media, options.Seed, 5, new HashSet<UInt128>(), avoid: seen);
         return new SyntheticSplits(pretrain, train, eval);
     }
 
@@ -113,21 +120,22 @@ public static class SyntheticInstructionSet
         _ => throw new ArgumentException($"unknown category '{category}': expected image, audio or text", nameof(category)),
     };
 
-    private static List<Sample> Instructions(string split, int perCategory, IReadOnlyList<TextFact> facts,
+    private static List<Sample> Instructions(string split, int perCategory, IReadOnlyList<string> categories,
+        Question<ImageScene>[] imageQuestions, IReadOnlyList<TextFact> facts,
         MediaFactory media, int seed, int firstStream, HashSet<UInt128> seen, HashSet<UInt128>? avoid)
     {
         var samples = new List<Sample>();
         var random = new Random(DeriveSeed(seed, firstStream));
-        for (var i = 0; i < perCategory; i++)
+        for (var i = 0; i < perCategory && categories.Contains("image"); i++)
         {
-            var question = ImageQuestions[i % ImageQuestions.Length];
-            var answer = question.Answers[i / ImageQuestions.Length % question.Answers.Count];
+            var question = imageQuestions[i % imageQuestions.Length];
+            var answer = question.Answers[i / imageQuestions.Length % question.Answers.Count];
             var scene = question.With(ImageScene.Random(random), answer);
             var id = Id("image", split, i);
             samples.Add(Instruction(id, "image", media.Image(scene, random, id, seen, avoid), question.Text, answer));
         }
         random = new Random(DeriveSeed(seed, firstStream + 1));
-        for (var i = 0; i < perCategory; i++)
+        for (var i = 0; i < perCategory && categories.Contains("audio"); i++)
         {
             var question = AudioQuestions[i % AudioQuestions.Length];
             var answer = question.Answers[i / AudioQuestions.Length % question.Answers.Count];
@@ -135,13 +143,28 @@ public static class SyntheticInstructionSet
             var id = Id("audio", split, i);
             samples.Add(Instruction(id, "audio", media.Audio(clip, random, id, seen, avoid), question.Text, answer));
         }
-        for (var i = 0; i < perCategory; i++)
+        for (var i = 0; i < perCategory && categories.Contains("text"); i++)
         {
             var fact = facts[i % facts.Count];
             samples.Add(Instruction(Id("text", split, i), "text", null, fact.Question, fact.Answer));
         }
         return samples;
     }
+
+    /// <summary>Throws <see cref="ArgumentException"/> listing every problem of invalid options.</summary>
+    internal static void ThrowIfInvalid(SyntheticDataOptions options)
+    {
+        var errors = options.Validate().ToList();
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException(
+                "invalid synthetic data options: " + string.Join("; ", errors.Select(e => $"{e.Key}: {e.Message}")), nameof(options));
+        }
+    }
+
+    /// <summary>A sample of one human turn and one assistant turn, without media.</summary>
+    internal static Sample TextInstruction(string id, string category, string question, string answer) =>
+        Instruction(id, category, null, question, answer);
 
     private static Sample Caption(string id, string category, MediaItem? media, string caption) =>
         new(id, [new ConversationTurn(ConversationTurn.Human, media is null ? "" : MediaPlaceholders.For(media.Modality)),
@@ -160,7 +183,7 @@ public static class SyntheticInstructionSet
     private static int HeldOutCount(int facts) => Math.Max(1, (int)Math.Round(facts * HeldOutFactShare));
 
     /// <summary>Derives independent seeds for the random streams of one generation (SplitMix64 finalizer).</summary>
-    private static int DeriveSeed(int seed, int stream)
+    internal static int DeriveSeed(int seed, int stream)
     {
         unchecked
         {
