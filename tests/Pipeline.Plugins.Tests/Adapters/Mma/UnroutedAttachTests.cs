@@ -73,6 +73,16 @@ public sealed class UnroutedAttachTests
     }
 
     [Fact]
+    public void Merging_is_not_supported_and_the_message_does_not_blame_routing()
+    {
+        var adapter = new MmaAdapterFactory().Attach(Unrouted, Context());
+
+        adapter.CanMerge.Should().BeFalse();
+        adapter.Invoking(a => a.Merge()).Should().Throw<NotSupportedException>()
+            .WithMessage("adapter 'mma' cannot be merged: MMA does not merge its single-path blocks (routing: false)");
+    }
+
+    [Fact]
     public void On_the_meta_device_each_block_has_13C_plus_8_parameters_and_only_single_path_keys()
     {
         set_default_device(META);
