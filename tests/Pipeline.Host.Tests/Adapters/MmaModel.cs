@@ -56,9 +56,10 @@ public sealed class MmaModel : IDisposable
     private readonly TinyPipeline _pipeline;
 
     /// <param name="withMma">Whether to keep the adapter (without it, the same base weights: every component has its own seed).</param>
-    public MmaModel(bool withMma = true)
+    /// <param name="yaml">The pipeline, <see cref="Yaml"/> unless a test varies it (the adapter's options, for instance).</param>
+    public MmaModel(bool withMma = true, string yaml = Yaml)
     {
-        _pipeline = new TinyPipeline(withMma ? Yaml : Yaml[..Yaml.IndexOf("  adapters:", StringComparison.Ordinal)] + Yaml[Yaml.IndexOf("data:", StringComparison.Ordinal)..]);
+        _pipeline = new TinyPipeline(withMma ? yaml : yaml[..yaml.IndexOf("  adapters:", StringComparison.Ordinal)] + yaml[yaml.IndexOf("data:", StringComparison.Ordinal)..]);
         var definition = PipelineLoader.Load(_pipeline.ConfigPath);
         var (tokenizer, splits) = DataFactory.Load(definition);
         Built = ModelFactory.Build(definition, tokenizer.VocabularySize, CPU);

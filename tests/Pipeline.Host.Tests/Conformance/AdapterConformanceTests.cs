@@ -42,6 +42,20 @@ public sealed class AdapterConformanceTests(SampleBuilds samples) : IClassFixtur
         }
     }
 
+    /// <summary>Built-in adapters in configurations other than their defaults that build a different module (an ablation, for instance).</summary>
+    [Theory]
+    [InlineData("mma", "routing: false")]
+    public void A_built_in_adapter_in_another_configuration_passes_every_applicable_check(string adapter, string options)
+    {
+        using var pipeline = ConformancePipeline.Create(adapter, options, []);
+        using var kit = new AdapterConformance(pipeline.Definition);
+
+        var results = kit.RunAll();
+
+        results.Select(r => r.Check).Should().Equal("identity", "device", "seed", "names", "merge", "export", "training", "leak", "switch");
+        results.Where(r => !r.Succeeded).Should().BeEmpty("adapter '{0}' with {1} must pass every check", adapter, options);
+    }
+
     [Fact]
     public void An_adapter_that_does_not_start_as_the_identity_fails_the_identity_check()
     {

@@ -5,7 +5,7 @@ namespace Pipeline.Plugins.Adapters.Mma;
 /// <summary>
 /// An MMA adapter attached to a model: one <see cref="MixtureOfModalityAdapter"/> per targeted attention input and,
 /// when the LLM is targeted, the <see cref="ModalityToken"/> prepended to its sequence. It cannot merge: its routing
-/// makes the update depend on the input.
+/// makes the update depend on the input (and without routing, merging is not implemented).
 /// </summary>
 public sealed class MmaAdapter : IAdapter
 {
@@ -46,6 +46,7 @@ public sealed class MmaAdapter : IAdapter
     /// <inheritdoc />
     public void Unmerge() => throw NotMergeable();
 
-    private NotSupportedException NotMergeable() =>
-        new($"adapter '{Name}' cannot be merged: MMA's update depends on the input through its routing weights");
+    private NotSupportedException NotMergeable() => _blocks.Count > 0 && _blocks.All(b => !b.Module.Routing)
+        ? new($"adapter '{Name}' cannot be merged: MMA does not merge its single-path blocks (routing: false)")
+        : new($"adapter '{Name}' cannot be merged: MMA's update depends on the input through its routing weights");
 }

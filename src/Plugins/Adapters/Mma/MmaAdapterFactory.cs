@@ -10,7 +10,8 @@ namespace Pipeline.Plugins.Adapters.Mma;
 /// <see cref="MixtureOfModalityAdapter"/> goes before attention in every targeted block (<c>h = x + Attn(Adapter(Norm(x)))</c>),
 /// routed per sample on position 0 of that block's input: [CLS] in an encoder, the <see cref="ModalityToken"/> in the LLM.
 /// Up-projections start at zero and the token is hidden from text, so the adapted model starts out computing what the
-/// base model computes.
+/// base model computes. With <see cref="MmaOptions.Routing"/> off, every block is the single path <c>Z + s * Y_0</c> and
+/// no token is prepended: the ablation of routing.
 /// </summary>
 [ExportAdapter("mma")]
 public sealed class MmaAdapterFactory : AdapterFactory<MmaOptions>
@@ -50,7 +51,7 @@ public sealed class MmaAdapterFactory : AdapterFactory<MmaOptions>
         foreach (var (label, site) in sites)
         {
             var block = new MixtureOfModalityAdapter(site.Width, mma.Bottleneck, mma.Groups, mma.Temperature, mma.Scale, mma.Dropout,
-                context.Device, generator);
+                context.Device, generator, mma.Routing);
             // Only the LLM's routers report their weights: they see every sample of the batch, an encoder's only those with its media.
             if (label.StartsWith("llm:", StringComparison.Ordinal))
                 block.RoutingReport = new RoutingWeightReport(context.ForwardContext, context.AdapterName, site.LayerIndex);

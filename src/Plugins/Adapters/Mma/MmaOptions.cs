@@ -6,7 +6,8 @@ namespace Pipeline.Plugins.Adapters.Mma;
 /// <summary>
 /// Options of the <c>mma</c> adapter (LaVIN's mixture-of-modality adaptation; YAML keys in snake_case). Every targeted
 /// attention input <c>Z</c> becomes <c>Z + scale * (w_0 Y_0 + w_1 Y_1)</c> with
-/// <c>w = softmax(router(Z[:, 0]) / temperature)</c>, <c>U = dropout(down(Z))</c> and <c>Y_j = up_j(U)</c>.
+/// <c>w = softmax(router(Z[:, 0]) / temperature)</c>, <c>U = dropout(down(Z))</c> and <c>Y_j = up_j(U)</c>; with
+/// <see cref="Routing"/> off, <c>Z + scale * Y_0</c>.
 /// </summary>
 public sealed record MmaOptions : IValidatableOptions
 {
@@ -42,14 +43,23 @@ public sealed record MmaOptions : IValidatableOptions
     public Dictionary<string, List<string>> Targets { get; init; } = new() { ["llm"] = [EveryBlock] };
 
     /// <summary>
+    /// YAML <c>routing</c>: whether each block routes between two up-projections (LaVIN's MM-Adapter). <c>false</c> is the
+    /// ablation of routing: one path, <c>Z' = Z + scale * Y_0</c>, no router and no second up-projection (and
+    /// <see cref="Temperature"/> unused), and by default no modality token, since no router would read it. Default
+    /// <c>true</c>.
+    /// </summary>
+    public bool Routing { get; init; } = true;
+
+    /// <summary>
     /// YAML <c>modality_token</c>: whether to prepend the learned modality token <c>t_m = E_m[m]</c> at position 0 of the
     /// LLM, hidden from every other position, so that the LLM's routers read it. Default (unset): on exactly when
-    /// <c>llm</c> is targeted. Setting it to <c>true</c> without targeting <c>llm</c> is an error.
+    /// <c>llm</c> is targeted and <see cref="Routing"/> is on. Setting it to <c>true</c> without targeting <c>llm</c>, or
+    /// with <c>routing: false</c>, is an error.
     /// </summary>
     public bool? ModalityToken { get; init; }
 
     /// <summary>Whether the modality token is prepended (<see cref="ModalityToken"/>, or its default).</summary>
-    public bool UsesModalityToken => ModalityToken ?? Targets?.ContainsKey("llm") == true;
+    public bool UsesModalityToken => ModalityToken ?? (Routing && Targets?.ContainsKey("llm") == true);
 
     /// <inheritdoc />
     public IEnumerable<OptionError> Validate()
@@ -62,6 +72,8 @@ public sealed record MmaOptions : IValidatableOptions
             yield return new OptionError("temperature", Invariant($"must be a finite number greater than 0, got {Temperature}"));
         if (!double.IsFinite(Scale)) yield return new OptionError("scale", Invariant($"must be a finite number, got {Scale}"));
         if (!(Dropout >= 0 && Dropout < 1)) yield return new OptionError("dropout", Invariant($"must be in [0, 1), got {Dropout}"));
+        if (ModalityToken == true && !Routing)
+            yield return new OptionError("modality_token", "must be false with routing: false: the token acts only through the routers");
         if (Targets is null || Targets.Count == 0)
         {
             yield return new OptionError("targets", "must name at least one component and its attention-input patterns, for example { llm: [attn_input] }");

@@ -18,6 +18,17 @@ public sealed class MmaOptionsTests
     }
 
     [Fact]
+    public void Without_routing_the_modality_token_defaults_to_off_and_can_be_switched_off_explicitly()
+    {
+        var unrouted = new MmaOptions { Routing = false };
+
+        new MmaOptions().Routing.Should().BeTrue("routing is LaVIN's method and the default");
+        unrouted.Validate().Should().BeEmpty();
+        unrouted.UsesModalityToken.Should().BeFalse("no router would read the token");
+        (unrouted with { ModalityToken = false }).Validate().Should().BeEmpty();
+    }
+
+    [Fact]
     public void The_modality_token_defaults_to_off_without_the_llm_and_can_be_switched_off()
     {
         new MmaOptions { Targets = new() { ["vision"] = ["attn_input"] } }.UsesModalityToken.Should().BeFalse();
@@ -41,6 +52,10 @@ public sealed class MmaOptionsTests
         {
             new MmaOptions { ModalityToken = true, Targets = new() { ["vision"] = ["attn_input"] } },
             new OptionError("modality_token", "needs 'llm' in targets: the token acts only through the LLM's routers")
+        },
+        {
+            new MmaOptions { Routing = false, ModalityToken = true },
+            new OptionError("modality_token", "must be false with routing: false: the token acts only through the routers")
         },
     };
 
