@@ -88,7 +88,7 @@ internal static class MatrixSummaryWriter
         string over = string.Join(", ", settings.Over);
         string common = $"Each value is the mean ± the sample standard deviation (n - 1) over the finished cells of the row (the repeats along {over}); " +
                         "n counts them, n_failed and n_unfinished the cells that failed or did not finish, which are never averaged in. " +
-                        "A metric some finished cell lacks is left empty (a steps_to_ column says how many cells reached its target).";
+                        "A metric some finished cell lacks is left empty, and a steps-to-target value says how many cells reached the target when not all did.";
         if (!best) return $"{MatrixSummary.Plural(rows.Count, "group")}. {common}";
         return $"{MatrixSummary.Plural(rows.Count, "group")}, each at the {settings.Best!.Axis} label with the best mean {settings.Best.Metric} " +
                $"(ties: the first in the matrix file's order); compared counts the labels that had a mean. {common}";
