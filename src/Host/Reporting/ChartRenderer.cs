@@ -110,10 +110,24 @@ internal static class ChartRenderer
                 var bar = chart.Bars[i];
                 double position = count - 1 - i;
                 var (color, _) = Style(colorIndexes[bar.Label], colorIndexes.Count);
-                bars.Add(new Bar { Position = position, Value = bar.Value, Error = bar.Error, FillColor = color, LineColor = color, Size = 0.7, Label = bar.ValueText });
+                // A bar with an error bar gets its value written past the error bar's end instead of over it.
+                bars.Add(new Bar
+                {
+                    Position = position, Value = bar.Value, Error = bar.Error, FillColor = color, LineColor = color, Size = 0.7,
+                    Label = bar.Error > 0 ? "" : bar.ValueText, LineWidth = bar.Error > 0 ? 2 : 1,
+                });
                 ticks.AddMajor(position, bar.Label);
             }
             var barPlot = plot.Add.Bars(bars);
+            for (int i = 0; i < count; i++)
+            {
+                var bar = chart.Bars[i];
+                if (bar.Error <= 0) continue;
+                var text = plot.Add.Text(bar.ValueText, bar.Value + bar.Error, count - 1 - i);
+                text.LabelAlignment = Alignment.MiddleLeft;
+                text.LabelFontSize = 12;
+                text.OffsetX = 6;
+            }
             barPlot.Horizontal = true;
             plot.Axes.Left.TickGenerator = ticks;
             plot.Axes.Left.MajorTickStyle.Length = 0;
