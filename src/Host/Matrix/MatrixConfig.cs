@@ -29,6 +29,9 @@ public sealed record MatrixConfig
     /// <summary>The metrics compared with a baseline and their tolerances: <c>NAME: {tolerance: 0.02 | 5%, direction: higher | lower | equal}</c>.</summary>
     public ConfigNode Metrics { get; init; } = null!;
 
+    /// <summary>How repeated cells are summarised: <c>{over: [AXIS], best: {axis, metric}, targets: {METRIC: VALUE}, curves: [KEY]}</c> (docs/MATRIX.md).</summary>
+    public ConfigNode Summary { get; init; } = null!;
+
     /// <summary>The Slurm array job of <c>--emit slurm</c>.</summary>
     public SlurmOptions Slurm { get; init; } = new();
 

@@ -39,7 +39,8 @@ internal static class MatrixCsvWriter
         return text.ToString();
     }
 
-    private static void Record(StringBuilder text, IEnumerable<string> fields)
+    /// <summary>One RFC 4180 record and its CRLF.</summary>
+    public static void Record(StringBuilder text, IEnumerable<string> fields)
     {
         text.AppendJoin(',', fields.Select(Field));
         text.Append("\r\n");

@@ -32,6 +32,9 @@ public sealed class MatrixDefinition
     /// <summary>The metrics compared with a baseline, in the YAML's order.</summary>
     public required IReadOnlyList<MetricTolerance> Metrics { get; init; }
 
+    /// <summary>How repeated cells are summarised (<c>summary</c>), or <c>null</c> when the matrix does not ask for it.</summary>
+    public SummarySettings? Summary { get; init; }
+
     /// <summary>What the array-job writers need.</summary>
     public MatrixPlan Plan => new(Path, OutputDirectory, Cells, Config.Slurm, Config.K8s);
 }

@@ -30,6 +30,7 @@ public static partial class MatrixFile
             Path = path, Document = document, Config = config, Axes = axes, Common = common, Cells = cells,
             OutputDirectory = System.IO.Path.GetFullPath(outputDirectory ?? System.IO.Path.Combine(baseDirectory, config.OutputDir)),
             Metrics = MatrixToleranceReader.Read(document, config.Metrics),
+            Summary = SummarySettingsReader.Read(document, config.Summary, axes),
         };
     }
 

@@ -53,15 +53,15 @@ internal static class MatrixHtmlPage
         figcaption { font-size: 13px; color: #57606a; }
         """;
 
-    public static string Write(MatrixResults results, IReadOnlyList<MatrixChartFile> charts, string outputDirectory)
+    public static string Write(MatrixResults results, IReadOnlyList<MatrixChartFile> charts, string outputDirectory, MatrixSummaryReport? summary = null)
     {
         string path = Path.Combine(outputDirectory, FileName);
-        File.WriteAllText(path, Text(results, charts));
+        File.WriteAllText(path, Text(results, charts, summary));
         return path;
     }
 
-    /// <summary>The page's text, with the charts read from their files.</summary>
-    public static string Text(MatrixResults results, IReadOnlyList<MatrixChartFile> charts)
+    /// <summary>The page's text, with the charts read from their files, and the summary over repeats when there is one.</summary>
+    public static string Text(MatrixResults results, IReadOnlyList<MatrixChartFile> charts, MatrixSummaryReport? summary = null)
     {
         string scriptHash = Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(ImagesCheck)));
         var page = new StringBuilder();
@@ -73,6 +73,7 @@ internal static class MatrixHtmlPage
         page.Append($"<h1>{Encode(results.Name)}</h1>\n");
         page.Append($"<p class=\"summary\">{Encode(MatrixSummary.Cells(results.Cells))}; {BaselineSummary(results.Comparison)}.</p>\n");
         Table(page, results);
+        if (summary is not null) Summary(page, results, summary);
         Charts(page, charts);
         Baseline(page, results.Comparison);
         page.Append($"<script>{ImagesCheck}</script>\n</body>\n</html>\n");
@@ -110,6 +111,39 @@ internal static class MatrixHtmlPage
         if (results.Comparison is not null)
             page.Append("<p class=\"legend\"><span class=\"mark regressed\"></span> regressed beyond its tolerance from the baseline; " +
                         "<span class=\"mark improved\"></span> improved beyond it (hover a value for its baseline).</p>\n");
+    }
+
+    private static void Summary(StringBuilder page, MatrixResults results, MatrixSummaryReport summary)
+    {
+        page.Append($"<h2>Summary: {Encode(MatrixSummaryWriter.Title(summary.Settings, best: false))}</h2>\n");
+        page.Append($"<p class=\"legend\">{Encode(MatrixSummaryWriter.Explanation(summary.Settings, summary.Groups, best: false))}</p>\n");
+        SummaryTable(page, results, summary.Settings, summary.Groups, best: false, "summary");
+        if (summary.Best is null) return;
+        page.Append($"<h3>{Encode(char.ToUpperInvariant(MatrixSummaryWriter.Title(summary.Settings, best: true)[0]) + MatrixSummaryWriter.Title(summary.Settings, best: true)[1..])}</h3>\n");
+        page.Append($"<p class=\"legend\">{Encode(MatrixSummaryWriter.Explanation(summary.Settings, summary.Best, best: true))}</p>\n");
+        SummaryTable(page, results, summary.Settings, summary.Best, best: true, "summary-best");
+    }
+
+    private static void SummaryTable(StringBuilder page, MatrixResults results, SummarySettings settings, IReadOnlyList<SummaryRow> rows, bool best, string id)
+    {
+        var metrics = MatrixTable.Metrics(results);
+        var labelHeaders = MatrixSummaryColumns.LabelAxes(results, settings, best).ToList();
+        if (best) labelHeaders.AddRange([settings.Best!.Axis, MatrixSummaryColumns.Compared]);
+        labelHeaders.AddRange([MatrixSummaryColumns.Finished, MatrixSummaryColumns.Failed, MatrixSummaryColumns.Unfinished]);
+        page.Append($"<div class=\"scroll\"><table id=\"{id}\">\n<thead><tr>");
+        foreach (string header in labelHeaders.Concat(metrics)) page.Append($"<th>{Encode(header).Replace("_", "_<wbr>")}</th>");
+        page.Append("</tr></thead>\n<tbody>\n");
+        foreach (var row in rows)
+        {
+            page.Append("<tr>");
+            foreach (string axis in MatrixSummaryColumns.LabelAxes(results, settings, best))
+                page.Append($"<td>{Encode(row.Labels.FirstOrDefault(l => l.Key == axis).Value ?? "")}</td>");
+            if (best) page.Append($"<td>{Encode(row.Chosen ?? "")}</td><td class=\"number\">{row.Compared.ToString(CultureInfo.InvariantCulture)}</td>");
+            foreach (int count in new[] { row.Finished, row.Failed, row.Unfinished }) page.Append($"<td class=\"number\">{count.ToString(CultureInfo.InvariantCulture)}</td>");
+            foreach (string metric in metrics) page.Append($"<td class=\"number\">{Encode(MatrixSummaryWriter.Readable(row, metric))}</td>");
+            page.Append("</tr>\n");
+        }
+        page.Append("</tbody>\n</table></div>\n");
     }
 
     private static string Value(CellResult cell, string metric, BaselineMarks marks)

@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 namespace Pipeline.Host.Matrix;
 
 /// <summary>
-/// <c>matrix.json</c> in a matrix's output directory: the cells and the compared metrics, written whenever a matrix is
+/// <c>matrix.json</c> in a matrix's output directory: the cells, the compared metrics and the summary settings, written whenever a matrix is
 /// run, a cell runs or an array job is emitted, so that <c>pipeline matrix collect DIR</c> can build the results from
 /// the directory alone.
 /// </summary>
@@ -22,6 +22,9 @@ public sealed record MatrixManifest
     [JsonPropertyName("cells")] public List<ManifestCell> Cells { get; init; } = [];
 
     [JsonPropertyName("metrics")] public List<ManifestMetric> Metrics { get; init; } = [];
+
+    /// <summary>The matrix's <c>summary</c>, or <c>null</c> when it has none (and in manifests written before it existed).</summary>
+    [JsonPropertyName("summary")] public SummarySettings? Summary { get; init; }
 
     /// <summary>One cell: index, name, the label of each axis, and the fingerprint of its training configuration now.</summary>
     public sealed record ManifestCell(
@@ -47,6 +50,7 @@ public sealed record MatrixManifest
         Axes = matrix.Axes.Select(a => a.Name).ToList(),
         Cells = matrix.Cells.Select(c => new ManifestCell(c.Index, c.Name, c.Values.ToDictionary(v => v.Key, v => v.Value), fingerprints.GetValueOrDefault(c.Index, ""))).ToList(),
         Metrics = matrix.Metrics.Select(m => new ManifestMetric(m.Metric, m.Direction.ToString().ToLowerInvariant(), m.Absolute, m.Relative)).ToList(),
+        Summary = matrix.Summary,
     };
 
     /// <summary>The compared metrics as tolerances.</summary>

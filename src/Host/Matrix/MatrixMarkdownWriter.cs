@@ -116,7 +116,8 @@ internal static partial class MatrixMarkdownWriter
 
     private static string Names(IReadOnlyList<string> names) => names.Count == 0 ? "none" : string.Join(", ", names.Select(Escape));
 
-    private static void Row(StringBuilder text, IEnumerable<string> cells) => text.Append("| ").AppendJoin(" | ", cells).Append(" |\n");
+    /// <summary>One table row.</summary>
+    public static void Row(StringBuilder text, IEnumerable<string> cells) => text.Append("| ").AppendJoin(" | ", cells).Append(" |\n");
 
     /// <summary>
     /// Text from the data, safe in a table cell: line breaks become spaces, and the characters Markdown would read as

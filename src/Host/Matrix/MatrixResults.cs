@@ -11,4 +11,15 @@ public sealed record MatrixResults(
     IReadOnlyList<string> Axes,
     IReadOnlyList<string> Categories,
     IReadOnlyList<CellResult> Cells,
-    BaselineComparison? Comparison);
+    BaselineComparison? Comparison)
+{
+    /// <summary>The per-stage evaluation columns found in any cell (<c>pretrain.accuracy</c>, <c>pretrain.accuracy_text</c>,
+    /// <c>pretrain.eval_loss</c>, then the next stage's), in stage order; they follow the fixed metrics in every table.</summary>
+    public IReadOnlyList<string> StageMetrics { get; init; } = [];
+
+    /// <summary>The steps-to-target columns (<c>steps_to_accuracy_0.8</c>), in the order of <c>summary.targets</c>; last among the metrics.</summary>
+    public IReadOnlyList<string> TargetMetrics { get; init; } = [];
+
+    /// <summary>How the results are summarised over repeats, or <c>null</c> when the matrix has no <c>summary</c>.</summary>
+    public SummarySettings? Summary { get; init; }
+}

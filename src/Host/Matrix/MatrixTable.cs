@@ -2,7 +2,8 @@ namespace Pipeline.Host.Matrix;
 
 /// <summary>
 /// The columns every results table of a matrix has (<c>results.csv</c>, <c>results.md</c>, <c>report.html</c>): the cell's
-/// index and name, one column per axis, the metrics in <see cref="MatrixMetrics.InTableOrder"/> order, status and error.
+/// index and name, one column per axis, the metrics in <see cref="MatrixMetrics.InTableOrder"/> order followed by the
+/// per-stage and steps-to-target columns, status and error.
 /// </summary>
 internal static class MatrixTable
 {
@@ -12,7 +13,8 @@ internal static class MatrixTable
     public const string ErrorColumn = "error";
 
     /// <summary>The metric columns, in table order.</summary>
-    public static IReadOnlyList<string> Metrics(MatrixResults results) => MatrixMetrics.InTableOrder(results.Categories);
+    public static IReadOnlyList<string> Metrics(MatrixResults results) =>
+        [.. MatrixMetrics.InTableOrder(results.Categories), .. results.StageMetrics, .. results.TargetMetrics];
 
     /// <summary>Every column header, in order.</summary>
     public static IReadOnlyList<string> Headers(MatrixResults results) =>

@@ -19,8 +19,10 @@ public static class MatrixToleranceReader
     ];
 
     /// <summary>The direction a metric may move freely when the YAML does not say.</summary>
-    public static MetricDirection DefaultDirection(string metric) => metric switch
+    /// <remarks>A stage's evaluation value goes as the value does (<c>pretrain.eval_loss</c> lower); steps to a target lower.</remarks>
+    public static MetricDirection DefaultDirection(string metric) => (MatrixMetrics.StageMetric(metric) ?? metric) switch
     {
+        var name when name.StartsWith(MetricTarget.ColumnPrefix, StringComparison.Ordinal) => MetricDirection.Lower,
         MatrixMetrics.TokensPerSecond => MetricDirection.Higher,
         MatrixMetrics.Steps or MatrixMetrics.TrainableParameters => MetricDirection.Equal,
         MatrixMetrics.EvalLoss or MatrixMetrics.FinalLoss or MatrixMetrics.WallSeconds => MetricDirection.Lower,
@@ -38,7 +40,7 @@ public static class MatrixToleranceReader
             string name = (nameNode as YamlScalarNode)?.Value ?? "";
             if (!MatrixMetrics.IsKnown(name))
                 throw document.ErrorAt(nameNode, $"metrics: unknown metric '{name}'{NameSuggestion.DidYouMean(name, [MatrixMetrics.Accuracy, .. MatrixMetrics.AfterCategories])}; " +
-                    $"known: {MatrixMetrics.Accuracy}, {MatrixMetrics.AccuracyPrefix}CATEGORY, {string.Join(", ", MatrixMetrics.AfterCategories)}");
+                    $"known: {MatrixMetrics.KnownForms}");
             YamlNode? toleranceNode = value;
             var direction = DefaultDirection(name);
             if (value is YamlMappingNode fields)

@@ -13,10 +13,11 @@ internal static class MatrixValueFormat
 
     private enum Unit { Fraction, Loss, Count, Seconds, Other }
 
-    private static Unit UnitOf(string metric) => metric switch
+    private static Unit UnitOf(string metric) => (MatrixMetrics.StageMetric(metric) ?? metric) switch
     {
+        var name when name.StartsWith(MetricTarget.ColumnPrefix, StringComparison.Ordinal) => Unit.Count,
         MatrixMetrics.Accuracy => Unit.Fraction,
-        _ when metric.StartsWith(MatrixMetrics.AccuracyPrefix, StringComparison.Ordinal) => Unit.Fraction,
+        var name when name.StartsWith(MatrixMetrics.AccuracyPrefix, StringComparison.Ordinal) => Unit.Fraction,
         MatrixMetrics.EvalLoss or MatrixMetrics.FinalLoss => Unit.Loss,
         MatrixMetrics.Steps or MatrixMetrics.TrainableParameters or MatrixMetrics.TokensPerSecond => Unit.Count,
         MatrixMetrics.WallSeconds => Unit.Seconds,

@@ -53,6 +53,12 @@ internal static class ChartRenderer
             foreach (var series in chart.Series)
             {
                 var (color, pattern) = Style(colorIndexes[series.Name], colorIndexes.Count);
+                if (series.Band is { Count: > 1 } band)
+                {
+                    var fill = plot.Add.FillY(band.Select(p => p.X).ToArray(), band.Select(p => p.Low).ToArray(), band.Select(p => p.High).ToArray());
+                    fill.FillColor = color.WithAlpha(0.18);
+                    fill.LineWidth = 0;
+                }
                 var scatter = plot.Add.Scatter(series.Points.Select(p => p.X).ToArray(), series.Points.Select(p => p.Y).ToArray(), color);
                 if (series.Style == SeriesStyle.Points)
                 {
@@ -104,14 +110,28 @@ internal static class ChartRenderer
                 var bar = chart.Bars[i];
                 double position = count - 1 - i;
                 var (color, _) = Style(colorIndexes[bar.Label], colorIndexes.Count);
-                bars.Add(new Bar { Position = position, Value = bar.Value, FillColor = color, LineColor = color, Size = 0.7, Label = bar.ValueText });
+                // A bar with an error bar gets its value written past the error bar's end instead of over it.
+                bars.Add(new Bar
+                {
+                    Position = position, Value = bar.Value, Error = bar.Error, FillColor = color, LineColor = color, Size = 0.7,
+                    Label = bar.Error > 0 ? "" : bar.ValueText, LineWidth = bar.Error > 0 ? 2 : 1,
+                });
                 ticks.AddMajor(position, bar.Label);
             }
             var barPlot = plot.Add.Bars(bars);
+            for (int i = 0; i < count; i++)
+            {
+                var bar = chart.Bars[i];
+                if (bar.Error <= 0) continue;
+                var text = plot.Add.Text(bar.ValueText, bar.Value + bar.Error, count - 1 - i);
+                text.LabelAlignment = Alignment.MiddleLeft;
+                text.LabelFontSize = 12;
+                text.OffsetX = 6;
+            }
             barPlot.Horizontal = true;
             plot.Axes.Left.TickGenerator = ticks;
             plot.Axes.Left.MajorTickStyle.Length = 0;
-            double largest = count == 0 ? 1 : Math.Max(chart.Bars.Max(b => b.Value), 0);
+            double largest = count == 0 ? 1 : Math.Max(chart.Bars.Max(b => b.Value + b.Error), 0);
             if (chart.Percent)
             {
                 // Room past 100 for the value written at a bar's end, without a tick past 100.
