@@ -139,7 +139,10 @@ internal static class ChartRenderer
                 for (int percent = 0; percent <= 100; percent += 10) percentTicks.AddMajor(percent, $"{percent}");
                 plot.Axes.Bottom.TickGenerator = percentTicks;
             }
-            plot.Axes.SetLimitsX(0, chart.Percent ? 110 : Math.Max(1e-9, largest) * 1.15);
+            // A value written past an error bar ("98.1% ± 3.6 pt") needs about 20 points of room after the bar's end.
+            bool errorTexts = chart.Bars.Any(b => b.Error > 0);
+            double upper = chart.Percent ? (errorTexts ? Math.Max(110, largest + 22) : 110) : Math.Max(1e-9, largest) * (errorTexts ? 1.35 : 1.15);
+            plot.Axes.SetLimitsX(0, upper);
             plot.Axes.SetLimitsY(-0.6, Math.Max(count, 1) - 0.4);
             plot.SavePng(path, width, height);
         }
