@@ -95,6 +95,15 @@ public sealed class ForwardContext
     /// scope). Reporting a name again in the same forward, with the same K, averages the reports: report a per-layer
     /// statistic under one shared name from every layer to get its mean over layers.
     /// </para>
+    /// <para>
+    /// Rules the host checks only when the evaluation ends (it then stops with an <see cref="InvalidOperationException"/>
+    /// naming the statistic): report rows for the LLM batch's samples, so a module inside an encoder, which sees only
+    /// the samples carrying its media, must not report; keep K the same in every batch of an evaluation; choose names
+    /// that cannot collide with another statistic's name plus a category (<c>m</c> in category <c>x</c> and a statistic
+    /// named <c>m_x</c> both give <c>stat_m_x_0</c>). A statistic reported in only some batches is averaged over those
+    /// batches' samples only. Values are copied on the reporting tensor's device; NaN and infinity are not filtered and
+    /// reach the means as they are.
+    /// </para>
     /// </summary>
     /// <param name="name">
     /// Letters, digits, <c>_</c>, <c>.</c> and <c>-</c> only; prefix it with your adapter's name

@@ -20,21 +20,16 @@ internal static partial class MatrixSummaryCharts
         var (bars, curves) = ChartsOf(results, settings, rows);
         var written = new List<MatrixChartFile>();
         string folder = Path.Combine(outputDirectory, MatrixCharts.Folder);
-        foreach (var chart in bars)
+        var renders = bars.Select(chart => (chart.FileName, chart.Title, Height: MatrixCharts.BarsHeight(chart.Bars.Count),
+                Render: (Action<string, int>)((path, height) => ChartRenderer.RenderBars(chart, path, MatrixCharts.Width, height))))
+            .Concat(curves.Select(chart => (chart.FileName, chart.Title, Height: MatrixCharts.LinesHeight(chart.Series.Count),
+                Render: (Action<string, int>)((path, height) => ChartRenderer.Render(chart, path, MatrixCharts.Width, height)))));
+        foreach (var (fileName, title, height, render) in renders)
         {
             Directory.CreateDirectory(folder);
-            string path = Path.Combine(folder, chart.FileName);
-            int height = MatrixCharts.BarsHeight(chart.Bars.Count);
-            ChartRenderer.RenderBars(chart, path, MatrixCharts.Width, height);
-            written.Add(new MatrixChartFile(path, chart.Title, MatrixCharts.Width, height));
-        }
-        foreach (var chart in curves)
-        {
-            Directory.CreateDirectory(folder);
-            string path = Path.Combine(folder, chart.FileName);
-            int height = MatrixCharts.LinesHeight(chart.Series.Count);
-            ChartRenderer.Render(chart, path, MatrixCharts.Width, height);
-            written.Add(new MatrixChartFile(path, chart.Title, MatrixCharts.Width, height));
+            string path = Path.Combine(folder, fileName);
+            render(path, height);
+            written.Add(new MatrixChartFile(path, title, MatrixCharts.Width, height));
         }
         return written;
     }

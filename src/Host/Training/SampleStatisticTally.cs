@@ -21,10 +21,12 @@ public sealed class SampleStatisticTally
     /// Adds one batch's rows of statistic <paramref name="name"/>: <paramref name="rows"/> holds <c>B x K</c> values row by
     /// row, row <c>i</c> belonging to the sample of category <paramref name="categories"/>[i].
     /// </summary>
-    /// <exception cref="InvalidOperationException">An earlier batch reported the statistic with another number of columns.</exception>
+    /// <exception cref="InvalidOperationException">An earlier batch reported the statistic with another number of columns, or the values do not split into one equal row per sample.</exception>
     public void Add(string name, ReadOnlySpan<float> rows, IReadOnlyList<string> categories)
     {
-        int columns = rows.Length / Math.Max(1, categories.Count);
+        if (categories.Count == 0 || rows.Length % categories.Count != 0)
+            throw new InvalidOperationException($"sample statistic '{name}' has {rows.Length} values for {categories.Count} samples; it needs the same number of columns for every sample");
+        int columns = rows.Length / categories.Count;
         if (!_statistics.TryGetValue(name, out var sums)) _statistics[name] = sums = new Sums(columns);
         else if (sums.Columns != columns)
             throw new InvalidOperationException($"sample statistic '{name}' was reported with {sums.Columns} columns in one evaluation batch and {columns} in another");

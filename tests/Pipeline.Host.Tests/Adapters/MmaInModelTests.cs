@@ -148,10 +148,12 @@ public sealed class MmaInModelTests
         trainable.Sum(p => p.Parameter.numel()).Should().Be(6 * block + 2 * 32 + 2 * projector, "2 LLM + 2 vision + 2 audio blocks, E_m, 2 projectors");
     }
 
-    [Fact]
-    public void A_short_mma_run_on_mixed_batches_trains_and_its_loss_falls()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void A_short_mma_run_on_mixed_batches_trains_and_its_loss_falls(bool routing)
     {
-        using var pipeline = new TinyPipeline(MmaModel.Yaml);
+        using var pipeline = new TinyPipeline(routing ? MmaModel.Yaml : UnroutedMmaTests.Yaml);
 
         var result = PipelineRunner.Train(PipelineLoader.Load(pipeline.ConfigPath), _ => { });
 

@@ -61,22 +61,6 @@ public sealed class UnroutedMmaTests
     }
 
     [Fact]
-    public void A_short_unrouted_run_on_mixed_batches_trains_and_its_loss_falls()
-    {
-        using var pipeline = new TinyPipeline(Yaml);
-
-        var result = PipelineRunner.Train(PipelineLoader.Load(pipeline.ConfigPath), _ => { });
-
-        var losses = File.ReadAllLines(Path.Combine(pipeline.OutputDirectory, "metrics.jsonl"))
-            .Select(line => JsonDocument.Parse(line).RootElement)
-            .Where(r => r.GetProperty("kind").GetString() == "train" && r.GetProperty("stage").GetString() == "instruct")
-            .Select(r => r.GetProperty("loss").GetDouble()).ToList();
-        losses.Should().HaveCount(6);
-        losses.Last().Should().BeLessThan(losses.First() * 0.8, "the adapters and projectors must learn: losses were {0}", string.Join(", ", losses));
-        result.Stages[1].Evaluation!.Samples.Should().Be(30);
-    }
-
-    [Fact]
     public void Asking_for_the_modality_token_without_routing_is_a_configuration_error_at_the_key()
     {
         using var pipeline = new TinyPipeline(WithOption("routing: false\n        modality_token: true"));

@@ -22,6 +22,21 @@ public sealed class ConfigFingerprintTests
     }
 
     [Fact]
+    public void Synthetic_task_keys_enter_the_fingerprint_only_when_set_so_older_checkpoints_still_resume()
+    {
+        using var pipeline = new TinyPipeline();
+        string[] taskKeys = ["task", "categories", "train_categories", "image_questions", "caption_properties", "text_questions_in_pretrain", "domains"];
+
+        var defaults = Of(pipeline, "data.synthetic.task=instructions", "data.synthetic.text_questions_in_pretrain=false");
+        var set = Of(pipeline, "data.synthetic.categories=[image, text]", "data.synthetic.text_questions_in_pretrain=true");
+
+        defaults.Values.Keys.Should().NotContain(taskKeys.Select(k => $"data.synthetic.{k}"), "a fingerprint written before these keys existed had none of them");
+        defaults.Hash.Should().Be(Of(pipeline).Hash);
+        set.Values.Should().Contain("data.synthetic.categories[0]", "image").And.Contain("data.synthetic.categories[1]", "text")
+            .And.Contain("data.synthetic.text_questions_in_pretrain", "true");
+    }
+
+    [Fact]
     public void Differences_are_named_by_key_with_both_values()
     {
         using var pipeline = new TinyPipeline();

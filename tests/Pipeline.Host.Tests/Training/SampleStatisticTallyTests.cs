@@ -44,6 +44,15 @@ public sealed class SampleStatisticTallyTests
     }
 
     [Fact]
+    public void Values_that_do_not_split_into_one_equal_row_per_sample_are_an_error()
+    {
+        var act = () => new SampleStatisticTally().Add("experts", [1f, 0f, 0f, 1f, 0.5f], ["text", "image"]);
+
+        act.Should().Throw<InvalidOperationException>()
+            .WithMessage("sample statistic 'experts' has 5 values for 2 samples; it needs the same number of columns for every sample");
+    }
+
+    [Fact]
     public void Two_statistics_that_would_share_a_key_are_an_error_naming_both()
     {
         var tally = new SampleStatisticTally();

@@ -125,12 +125,22 @@ public sealed class TokenRouter : nn.Module<Tensor, Tensor>
     /// <summary>Sums, per sample, the layer's hard routing counts, probabilities and real-token count over real tokens.</summary>
     private void ContributeBalanceStatistics(ForwardContext context, Tensor input, Tensor probabilities, Tensor chosen)
     {
+        var (real, routed) = RealAndRouted(context, input, chosen, probabilities.dtype);
+        _balance!.Add(context, LayerIndex, (routed * real).sum(1), (probabilities * real).sum(1), real.sum(1));
+    }
+
+    /// <summary>
+    /// The real-token mask (<c>B x N x 1</c>) and the one-hot routing (<c>B x N x K</c>) of a model forward's
+    /// <paramref name="input"/> (<c>B x N x C</c>), both in <paramref name="dtype"/>.
+    /// </summary>
+    private (Tensor Real, Tensor Routed) RealAndRouted(ForwardContext context, Tensor input, Tensor chosen, ScalarType dtype)
+    {
         if (input.dim() != 3)
             throw new InvalidOperationException($"the router of layer {LayerIndex} needs a B x N x C input in a model forward, got [{string.Join(", ", input.shape)}]");
         long batch = input.shape[0], length = input.shape[1];
-        Tensor real = RealTokens(context, batch, length, input.device).to_type(probabilities.dtype).unsqueeze(-1);
-        Tensor routed = nn.functional.one_hot(chosen.view(batch, length), Experts).to_type(probabilities.dtype);
-        _balance!.Add(context, LayerIndex, (routed * real).sum(1), (probabilities * real).sum(1), real.sum(1));
+        Tensor real = RealTokens(context, batch, length, input.device).to_type(dtype).unsqueeze(-1);
+        Tensor routed = nn.functional.one_hot(chosen.view(batch, length), Experts).to_type(dtype);
+        return (real, routed);
     }
 
     /// <summary>The per-sample statistic of this layer's expert shares: <c>&lt;adapter&gt;_layer&lt;i&gt;_experts</c>.</summary>
@@ -147,11 +157,7 @@ public sealed class TokenRouter : nn.Module<Tensor, Tensor>
     /// </summary>
     private void ReportExpertShares(ForwardContext context, Tensor input, Tensor chosen)
     {
-        if (input.dim() != 3)
-            throw new InvalidOperationException($"the router of layer {LayerIndex} needs a B x N x C input in a model forward, got [{string.Join(", ", input.shape)}]");
-        long batch = input.shape[0], length = input.shape[1];
-        Tensor real = RealTokens(context, batch, length, input.device).to_type(ScalarType.Float32).unsqueeze(-1);
-        Tensor routed = nn.functional.one_hot(chosen.view(batch, length), Experts).to_type(ScalarType.Float32);
+        var (real, routed) = RealAndRouted(context, input, chosen, ScalarType.Float32);
         Tensor shares = (routed * real).sum(1) / real.sum(1).clamp_min(1);
         context.AddSampleStatistic(LayerStatisticName, shares);
         context.AddSampleStatistic(PooledStatisticName, shares);
