@@ -1,24 +1,11 @@
 using Pipeline.Plugins.Adapters.Mma;
+using static Pipeline.Plugins.Tests.Adapters.Mma.MmaTestTensors;
 using static TorchSharp.torch;
 
 namespace Pipeline.Plugins.Tests.Adapters.Mma;
 
 public sealed class MixtureOfModalityAdapterTests
 {
-    private static float[] Values(Tensor t) => t.data<float>().ToArray();
-
-    private static void Set(Tensor parameter, float[,] values)
-    {
-        using var noGrad = no_grad();
-        parameter.copy_(tensor(values));
-    }
-
-    private static void Set(Tensor parameter, float[] values)
-    {
-        using var noGrad = no_grad();
-        parameter.copy_(tensor(values));
-    }
-
     [Fact]
     public void A_fresh_adapter_is_an_exact_identity_even_with_dropout_in_training_mode()
     {

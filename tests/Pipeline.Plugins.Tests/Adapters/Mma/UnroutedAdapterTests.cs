@@ -1,4 +1,5 @@
 using Pipeline.Plugins.Adapters.Mma;
+using static Pipeline.Plugins.Tests.Adapters.Mma.MmaTestTensors;
 using static TorchSharp.torch;
 
 namespace Pipeline.Plugins.Tests.Adapters.Mma;
@@ -6,20 +7,6 @@ namespace Pipeline.Plugins.Tests.Adapters.Mma;
 /// <summary>The MM-Adapter with routing off (<c>routing: false</c>): one path, <c>Z' = Z + s * Y_0</c>.</summary>
 public sealed class UnroutedAdapterTests
 {
-    private static float[] Values(Tensor t) => t.data<float>().ToArray();
-
-    private static void Set(Tensor parameter, float[,] values)
-    {
-        using var noGrad = no_grad();
-        parameter.copy_(tensor(values));
-    }
-
-    private static void Set(Tensor parameter, float[] values)
-    {
-        using var noGrad = no_grad();
-        parameter.copy_(tensor(values));
-    }
-
     private static MixtureOfModalityAdapter Unrouted(int width, int bottleneck, int groups, double scale = 1, double dropout = 0,
         Generator? generator = null) =>
         new(width, bottleneck, groups, temperature: 10, scale, dropout, generator: generator, routing: false);
