@@ -22,7 +22,8 @@ internal sealed class BenchCase : IDisposable
         Label = label;
         manual_seed(1);
         _block = new BenchFeedForward(sizes.Width, sizes.Hidden);
-        _input = randn(sizes.Batch, sizes.Length, sizes.Width);
+        // In a decoder the block input needs its gradient (adapters of earlier layers train), so the backward computes it here too.
+        _input = randn(sizes.Batch, sizes.Length, sizes.Width).requires_grad_(true);
         var components = new Dictionary<string, IAdaptableComponent> { ["llm"] = new BenchComponent(_block, sizes.Width) };
         attach(new AdapterBuildContext("adapter", components, _forward, CPU, 2));
         foreach (var (name, parameter) in _block.named_parameters())
@@ -61,6 +62,7 @@ internal sealed class BenchCase : IDisposable
             foreach (var (_, auxiliary) in context.AuxiliaryLosses) loss = loss + auxiliary;
             loss.backward();
             _block.zero_grad();
+            _input.grad?.zero_();
         }
         finally
         {
