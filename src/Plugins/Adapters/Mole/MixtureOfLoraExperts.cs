@@ -57,32 +57,35 @@ public sealed class MixtureOfLoraExperts : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         RoutedTokens routed = _routing.For(input);
-        Tensor tokens = input.reshape(-1, input.shape[^1]);
-        Tensor delta = Dispatch == ExpertDispatch.Sparse ? SparseDelta(tokens, routed) : DenseDelta(tokens, routed);
+        Tensor delta = Dispatch == ExpertDispatch.Sparse
+            ? SparseDelta(input, routed)
+            : DenseDelta(input.reshape(-1, input.shape[^1]), routed);
         long[] shape = [.. input.shape[..^1], OutFeatures];
         return delta.reshape(shape).MoveToOuterDisposeScope();
     }
 
     /// <summary>
-    /// Gathers the tokens in expert order once, runs each expert on its own contiguous slice only, and scatters the
-    /// rows back with the inverse permutation: every expert computes exactly its own tokens.
+    /// Runs each expert on its own tokens only, all experts at once: the tokens gathered into per-expert tiles
+    /// (<see cref="ExpertTiles"/>, shared with the other mixtures that read the same input), each tile multiplied by its
+    /// expert's A and then B in two batched products, and every token's row read back in token order. The factor
+    /// <c>alpha / r</c> and the straight-through factor (1 in value) scale the rank-r hidden state, r numbers a token.
+    /// An expert without tokens is not part of the computation and gets no gradient.
     /// </summary>
-    private Tensor SparseDelta(Tensor tokens, RoutedTokens routed)
+    private Tensor SparseDelta(Tensor input, RoutedTokens routed)
     {
-        Tensor sorted = tokens.index_select(0, routed.Order);
-        var outputs = new List<Tensor>(_experts.Count);
-        long start = 0;
-        for (int k = 0; k < _experts.Count; k++)
-        {
-            long count = routed.TokensPerExpert[k];
-            if (count == 0) continue;
-            outputs.Add(_experts[k].call(sorted.narrow(0, start, count)));
-            start += count;
-        }
-        if (outputs.Count == 0) return zeros(0, OutFeatures, dtype: tokens.dtype, device: tokens.device);
-        Tensor sortedDelta = outputs.Count == 1 ? outputs[0] : cat(outputs, 0);
-        if (routed.SortedGate is { } gate) sortedDelta = sortedDelta * gate.unsqueeze(1).to_type(sortedDelta.dtype);
-        return sortedDelta.index_select(0, routed.InverseOrder);
+        ExpertTiles tiles = routed.Tiles!;
+        if (tiles.ActiveExperts.Length == 0) return zeros(0, OutFeatures, dtype: input.dtype, device: input.device);
+        Tensor gathered = tiles.Gather(input);
+        double dropout = _experts[0].Dropout;
+        if (training && dropout > 0) gathered = nn.functional.dropout(gathered, dropout, training: true);
+        Tensor down = stack(tiles.ActiveExperts.Select(k => _experts[k].A), 0).index_select(0, tiles.TileExpert);
+        Tensor up = stack(tiles.ActiveExperts.Select(k => _experts[k].B), 0).index_select(0, tiles.TileExpert);
+        Tensor hidden = gathered.bmm(down.transpose(1, 2));
+        hidden = routed.PaddedGate is { } gate
+            ? hidden * (gate.to_type(hidden.dtype) * _experts[0].Scale).view(tiles.Tiles, tiles.TileRows, 1)
+            : hidden * _experts[0].Scale;
+        Tensor output = hidden.bmm(up.transpose(1, 2));
+        return output.view(-1, OutFeatures).index_select(0, tiles.TokenRows);
     }
 
     /// <summary>Every expert on every token, weighted by the router probabilities: <c>sum_k p_k delta_k</c>.</summary>

@@ -9,19 +9,17 @@ namespace Pipeline.Plugins.Adapters.Mole;
 /// </summary>
 /// <param name="TokenCount">T, the number of routed tokens.</param>
 /// <param name="TokensPerExpert">How many tokens each expert received (K entries, on the host).</param>
-/// <param name="Order">Token indices sorted by expert (<c>T</c>, int64): expert 0's tokens first, then expert 1's, ...</param>
-/// <param name="InverseOrder">The inverse permutation of <paramref name="Order"/>, which scatters sorted rows back.</param>
-/// <param name="SortedGate">
-/// The straight-through factor <c>p_e / stopgrad(p_e)</c> of each token in <paramref name="Order"/> (<c>T</c>), exactly 1 in
-/// value; <c>null</c> when the router takes no task gradient or the dispatch is dense.
+/// <param name="Tiles">The tokens laid out by expert for sparse dispatch; <c>null</c> in dense dispatch.</param>
+/// <param name="PaddedGate">
+/// The straight-through factor <c>p_e / stopgrad(p_e)</c> of the token in each padded row of <paramref name="Tiles"/>,
+/// exactly 1 in value; <c>null</c> when the router takes no task gradient or the dispatch is dense.
 /// </param>
 /// <param name="Weights">
 /// The router probabilities (<c>T x K</c>) that weight the experts in dense dispatch (detached under
 /// <see cref="RouterGradient.BalanceOnly"/>); <c>null</c> in sparse dispatch.
 /// </param>
-internal sealed record RoutedTokens(long TokenCount, long[] TokensPerExpert, Tensor Order, Tensor InverseOrder,
-    Tensor? SortedGate, Tensor? Weights)
+internal sealed record RoutedTokens(long TokenCount, long[] TokensPerExpert, ExpertTiles? Tiles, Tensor? PaddedGate, Tensor? Weights)
 {
     /// <summary>Whether the tensors are still alive (they die with the dispose scope of the hidden state they were routed from).</summary>
-    public bool IsAlive => !Order.IsInvalid && !InverseOrder.IsInvalid && SortedGate is not { IsInvalid: true } && Weights is not { IsInvalid: true };
+    public bool IsAlive => Tiles is not { IsAlive: false } && PaddedGate is not { IsInvalid: true } && Weights is not { IsInvalid: true };
 }

@@ -96,30 +96,28 @@ public sealed class TokenRouter : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>
-    /// Sorts the tokens by expert once per layer, so each of the three mixtures can gather, apply and scatter back with
-    /// one permutation. The routing tensors live as long as <paramref name="input"/> (the block input), which outlives
-    /// the block's three projections whatever dispose scopes the block opens.
+    /// Lays the tokens out by expert once per layer (<see cref="ExpertTiles"/>), so each of the three mixtures can gather,
+    /// apply and read back with the same indices. The routing tensors live as long as <paramref name="input"/> (the block
+    /// input), which outlives the block's three projections whatever dispose scopes the block opens.
     /// </summary>
     private RoutedTokens Route(Tensor flat, Tensor chosen, Tensor input)
     {
         long tokens = flat.shape[0];
         using var counts = chosen.bincount(null, Experts);
         long[] perExpert = counts.cpu().data<long>().ToArray();
-        Tensor order = chosen.argsort();
-        Tensor inverseOrder = empty_like(order).scatter_(0, order, arange(tokens, dtype: ScalarType.Int64, device: order.device));
-        Tensor? sortedGate = null;
-        Tensor? weights = null;
-        if (Dispatch == ExpertDispatch.Sparse && RouterGradient == RouterGradient.StraightThrough)
+        if (Dispatch == ExpertDispatch.Dense)
+        {
+            Tensor weights = RouterGradient == RouterGradient.StraightThrough ? flat : flat.detach();
+            return new RoutedTokens(tokens, perExpert, null, null, weights.MoveToOtherDisposeScope(input));
+        }
+        ExpertTiles tiles = ExpertTiles.Build(chosen, perExpert, tokens, ExpertTiles.RowsPerTile(tokens, Experts));
+        Tensor? paddedGate = null;
+        if (RouterGradient == RouterGradient.StraightThrough)
         {
             Tensor selected = flat.gather(1, chosen.unsqueeze(1)).squeeze(1);
-            sortedGate = (selected / selected.detach()).index_select(0, order).MoveToOtherDisposeScope(input);
+            paddedGate = (selected / selected.detach()).index_select(0, tiles.PaddedSource).MoveToOtherDisposeScope(input);
         }
-        else if (Dispatch == ExpertDispatch.Dense)
-        {
-            weights = (RouterGradient == RouterGradient.StraightThrough ? flat : flat.detach()).MoveToOtherDisposeScope(input);
-        }
-        return new RoutedTokens(tokens, perExpert, order.MoveToOtherDisposeScope(input), inverseOrder.MoveToOtherDisposeScope(input),
-            sortedGate, weights);
+        return new RoutedTokens(tokens, perExpert, tiles.MoveToOtherDisposeScope(input), paddedGate, null);
     }
 
     /// <summary>Sums, per sample, the layer's hard routing counts, probabilities and real-token count over real tokens.</summary>
