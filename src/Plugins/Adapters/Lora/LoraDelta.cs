@@ -73,8 +73,15 @@ public sealed class LoraDelta : nn.Module<Tensor, Tensor>, ILowRankLinearDelta
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
-        Tensor delta = _up.call(_down.call(_dropout.call(input))).mul_(Scale);
-        return delta.MoveToOuterDisposeScope();
+        Tensor rows = _dropout.call(input).reshape(-1, input.shape[^1]);
+        // The same products as B(A(x)), laid out so that none of them, forward or backward, has an output only r wide:
+        // libtorch's CPU products are several times slower for an N x r result than for the r x N one. A x^T is r x N;
+        // autograd computes the gradient of an operand in the operand's layout, so the column-major hidden^T and the
+        // row-major copy of B^T (r x out, tiny) make the backward's products r x N, r x out, r x in and N x in.
+        // alpha / r scales the rank-r hidden state, r numbers a token instead of OutFeatures.
+        Tensor hiddenT = A.mm(rows.t()).mul_(Scale);
+        Tensor delta = hiddenT.t().mm(B.t().contiguous());
+        return delta.reshape([.. input.shape[..^1], B.shape[0]]).MoveToOuterDisposeScope();
     }
 
     /// <summary><c>(alpha / r) * B A</c>, <c>OutFeatures x InFeatures</c>; the caller owns the result.</summary>
