@@ -32,16 +32,25 @@ internal sealed class StepComponents : IDisposable
     private readonly AdamW _optimizer;
     private readonly IReadOnlyList<IDisposable> _tensors;
 
-    private StepComponents(BuiltModel built, AdamW optimizer, IReadOnlyList<IDisposable> tensors, IReadOnlyList<ProfiledComponent> components)
+    private StepComponents(BuiltModel built, AdamW optimizer, IReadOnlyList<IDisposable> tensors, IReadOnlyList<ProfiledComponent> components,
+        IReadOnlyList<ProfiledComponent> projectionParts)
     {
         _built = built;
         _optimizer = optimizer;
         _tensors = tensors;
         Components = components;
+        ProjectionParts = projectionParts;
     }
 
-    /// <summary>The components, in the order a step first runs them.</summary>
+    /// <summary>The components, in the order a step first runs them; together they are the step.</summary>
     public IReadOnlyList<ProfiledComponent> Components { get; }
+
+    /// <summary>
+    /// Each projection's two parts timed apart, not part of the sum: the frozen product alone (<c>linear</c> with the base
+    /// weight) and the LoRA delta alone (the plugin's module), with the calls of the projection's row whose input needs
+    /// its gradient; with the whole projection's row they show where a projection loses time.
+    /// </summary>
+    public IReadOnlyList<ProfiledComponent> ProjectionParts { get; }
 
     /// <summary>Trainable parameters the clipping and AdamW component updates (the step's adapter parameters).</summary>
     public long TrainableParameters { get; private init; }
@@ -59,12 +68,12 @@ internal sealed class StepComponents : IDisposable
             modules.Single(m => m.Key == suffix || m.Key.EndsWith("." + suffix, StringComparison.Ordinal)).Value as T
             ?? throw new InvalidOperationException($"module '{suffix}' is not a {typeof(T).Name}");
 
-        IReadOnlyList<ProfiledComponent> components;
+        IReadOnlyList<ProfiledComponent> components, parts;
         List<IDisposable> stored;
         using (var scope = NewDisposeScope())
         using (no_grad())
         {
-            components = new Builder(size, stage.ClipGradNorm, optimizer, trainable,
+            (components, parts) = new Builder(size, stage.ClipGradNorm, optimizer, trainable,
                 Module<nn.Module<Tensor, Tensor>>("embed_tokens"), Module<RmsNorm>("layers.0.input_layernorm"),
                 Module<AdaptableLinear>("layers.0.self_attn.q_proj"), Module<AdaptableLinear>("layers.0.self_attn.k_proj"),
                 Module<AdaptableLinear>("layers.0.self_attn.o_proj"), Module<AdaptableLinear>("layers.0.mlp.gate_proj"),
@@ -74,7 +83,7 @@ internal sealed class StepComponents : IDisposable
             stored = scope.DisposablesView.ToList();
             scope.Detach(stored);
         }
-        return new StepComponents(built, optimizer, stored, components) { TrainableParameters = trainable.Sum(p => p.numel()) };
+        return new StepComponents(built, optimizer, stored, components, parts) { TrainableParameters = trainable.Sum(p => p.numel()) };
     }
 
     public void Dispose()
@@ -97,7 +106,7 @@ internal sealed class StepComponents : IDisposable
         private int Kv => Size.KvHeads;
         private long D => Size.HeadDim;
 
-        public IReadOnlyList<ProfiledComponent> Build()
+        public (IReadOnlyList<ProfiledComponent> Components, IReadOnlyList<ProfiledComponent> ProjectionParts) Build()
         {
             var (cos, sin) = RotaryEmbedding.Tables((int)T, (int)D, RopeTheta, CPU, ScalarType.Float32);
             // The attention's inputs as the step makes them: projection outputs split into heads, rotated, k and v repeated.
@@ -141,7 +150,32 @@ internal sealed class StepComponents : IDisposable
             components.Add(new("lm_head at supervised positions, cross-entropy", 1, 1, head, head, [(randn(B, T, C), true), (labels, false)],
                 x => LanguageModel(x[0], x[1])));
             components.Add(new("gradient clipping and AdamW", 1, 0, 0, 0, [], _ => Update(), beforeEachCall: GiveGradients));
-            return components;
+            var parts = new List<ProfiledComponent>();
+            parts.AddRange(Parts("q_proj", Query, L - 1, H * D));
+            parts.AddRange(Parts("k_proj and v_proj", KeyOrValue, 2 * (L - 1), Kv * D));
+            parts.AddRange(Parts("o_proj", Output, L, C));
+            parts.AddRange(Parts("gate_proj and up_proj", GateOrUp, 2 * L, I));
+            parts.AddRange(Parts("down_proj", Down, L, C));
+            return (components, parts);
+        }
+
+        /// <summary>The frozen product and the LoRA delta of <paramref name="projection"/> apart, each on an input that needs its gradient.</summary>
+        private IEnumerable<ProfiledComponent> Parts(string name, AdaptableLinear projection, int calls, long outFeatures)
+        {
+            double n = Size.Tokens, r = Size.Rank, inFeatures = projection.InFeatures;
+            var delta = projection.GetDelta(projection.AdapterNames.Single());
+            var parameters = delta.parameters().Where(p => p.requires_grad).ToList();
+            void ZeroGradients()
+            {
+                foreach (var p in parameters) p.grad?.zero_();
+            }
+            Tensor upstream = randn(B, T, outFeatures);
+            double frozen = 2 * n * inFeatures * outFeatures;
+            yield return new(name + ": frozen product", calls, calls, frozen, frozen, [(randn(B, T, projection.InFeatures), true)],
+                x => nn.functional.linear(x[0], projection.Weight), upstream);
+            yield return new(name + ": LoRA delta", calls, calls, 2 * n * r * (inFeatures + outFeatures),
+                2 * n * r * (inFeatures + outFeatures) + 2 * n * r * outFeatures + 2 * n * inFeatures * r, [(randn(B, T, projection.InFeatures), true)],
+                x => delta.call(x[0]), upstream, ZeroGradients);
         }
 
         /// <summary>
