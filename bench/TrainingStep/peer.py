@@ -302,7 +302,26 @@ def step_components(s):
                   lambda x: F.cross_entropy(model.lm_head(x[0].reshape(-1, c).index_select(0, rows)), targets)),
         Component("gradient clipping and AdamW", 1, 0, 0, 0, [], lambda _: update(), before_each_call=give_gradients),
     ]
-    return components, sum(p.numel() for p in trainable)
+    def parts(name, module, calls):
+        """The frozen product and the LoRA delta of a projection apart (not in the sum), as ProjectionParts in StepComponents.cs."""
+        fan_in, fan_out = module.base.in_features, module.base.out_features
+        lora = [module.lora_A.weight, module.lora_B.weight]
+
+        def zero_gradients():
+            for p in lora:
+                if p.grad is not None:
+                    p.grad.zero_()
+
+        upstream, frozen = randn(b, t, fan_out), 2 * n * fan_in * fan_out
+        return [
+            Component(name + ": frozen product", calls, calls, frozen, frozen, [(randn(b, t, fan_in), True)], lambda x: module.base(x[0]), upstream),
+            Component(name + ": LoRA delta", calls, calls, 2 * n * r * (fan_in + fan_out), 2 * n * r * (fan_in + fan_out) + 2 * n * r * fan_out + 2 * n * fan_in * r,
+                      [(randn(b, t, fan_in), True)], lambda x: module.lora_B(module.lora_A(x[0])) * module.scale, upstream, zero_gradients),
+        ]
+
+    projection_parts = [*parts("q_proj", attention.q_proj, L - 1), *parts("k_proj and v_proj", attention.k_proj, 2 * (L - 1)), *parts("o_proj", attention.o_proj, L),
+                        *parts("gate_proj and up_proj", mlp.gate_proj, 2 * L), *parts("down_proj", mlp.down_proj, L)]
+    return components, projection_parts, sum(p.numel() for p in trainable)
 
 
 def matmul_rates(shapes, rounds):
@@ -324,23 +343,37 @@ def matmul_rates(shapes, rounds):
     return rates
 
 
+def print_table(rows, with_share):
+    """The markdown table of ProfileBench.cs."""
+    print("| component | per step (forward / backward calls) | forward ms (one call) | backward ms (one call) | ms per step | counted GFLOP per step | GFLOP/s | "
+          "ms at the matmul rate | other ms |" + (" share of the sum |" if with_share else ""))
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |" + (" ---: |" if with_share else ""))
+    for row in rows:
+        gflops = f"{row['gflop_per_step'] / (row['ms_per_step'] / 1000):.1f}" if row["gflop_per_step"] > 0 else "-"
+        backward_ms = f"{row['backward_ms']:.2f}" if row["backward_calls"] > 0 else "-"
+        print(f"| {row['component']} | {row['forward_calls']} / {row['backward_calls']} | {row['forward_ms']:.2f} | {backward_ms} | {row['ms_per_step']:.1f} | "
+              f"{row['gflop_per_step']:.2f} | {gflops} | {row['ms_at_matmul_rate']:.1f} | {row['ms_per_step'] - row['ms_at_matmul_rate']:.1f} |"
+              + (f" {100 * row['share']:.1f} % |" if with_share else ""))
+
+
 def profile(args, s):
     """`--profile`: every component of the step timed alone, against this file's step timed in the same rounds (ProfileBench.cs)."""
     start_line, start_load = uptime("start")
     torch.set_num_threads(args.threads)
     torch.manual_seed(7)
     step, trainable = make_step(s)
-    components, profiled_parameters = step_components(s)
-    print(f"PyTorch {torch.__version__}, {torch.get_num_threads()} threads; {len(components)} components; "
+    components, projection_parts, profiled_parameters = step_components(s)
+    timed = components + projection_parts
+    print(f"PyTorch {torch.__version__}, {torch.get_num_threads()} threads; {len(components)} components and {len(projection_parts)} projection parts; "
           f"trainable parameters: {profiled_parameters:,} profiled, {sum(p.numel() for p in trainable):,} in the step")
     for _ in range(args.warmup):
         step()
-    for component in components:
+    for component in timed:
         for _ in range(args.warmup):
             component.time_one_call()
-    forward, backward, step_ms = [[] for _ in components], [[] for _ in components], []
+    forward, backward, step_ms = [[] for _ in timed], [[] for _ in timed], []
     for _ in range(args.rounds):
-        for index, component in enumerate(components):
+        for index, component in enumerate(timed):
             calls = [component.time_one_call() for _ in range(args.steps)]
             forward[index].append(statistics.mean(f for f, _ in calls))
             backward[index].append(statistics.mean(b for _, b in calls))
@@ -353,12 +386,13 @@ def profile(args, s):
     end_line, end_load = uptime("end")
 
     rate = max(rates.values()) * 1e9
-    rows = []
-    for index, component in enumerate(components):
+    all_rows = []
+    for index, component in enumerate(timed):
         f, b = statistics.median(forward[index]), statistics.median(backward[index])
-        rows.append(dict(component=component.name, forward_calls=component.forward_calls, backward_calls=component.backward_calls, forward_ms=f, backward_ms=b,
-                         ms_per_step=component.forward_calls * f + component.backward_calls * b, gflop_per_step=component.flops_per_step / 1e9,
-                         ms_at_matmul_rate=component.flops_per_step / rate * 1000))
+        all_rows.append(dict(component=component.name, forward_calls=component.forward_calls, backward_calls=component.backward_calls, forward_ms=f, backward_ms=b,
+                             ms_per_step=component.forward_calls * f + component.backward_calls * b, gflop_per_step=component.flops_per_step / 1e9,
+                             ms_at_matmul_rate=component.flops_per_step / rate * 1000))
+    rows, part_rows = all_rows[:len(components)], all_rows[len(components):]
     total = sum(row["ms_per_step"] for row in rows)
     for row in rows:
         row["share"] = row["ms_per_step"] / total
@@ -367,20 +401,16 @@ def profile(args, s):
     print()
     print(f"{args.warmup} warm-up calls, then {args.rounds} rounds of {args.steps} calls per component and {args.steps} steps; medians over rounds; "
           f"{args.threads} threads; matmul reference {rate / 1e9:.1f} GFLOP/s")
-    print("| component | per step (forward / backward calls) | forward ms (one call) | backward ms (one call) | ms per step | counted GFLOP per step | GFLOP/s | "
-          "ms at the matmul rate | other ms | share of the sum |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
-    for row in rows:
-        gflops = f"{row['gflop_per_step'] / (row['ms_per_step'] / 1000):.1f}" if row["gflop_per_step"] > 0 else "-"
-        backward_ms = f"{row['backward_ms']:.2f}" if row["backward_calls"] > 0 else "-"
-        print(f"| {row['component']} | {row['forward_calls']} / {row['backward_calls']} | {row['forward_ms']:.2f} | {backward_ms} | {row['ms_per_step']:.1f} | "
-              f"{row['gflop_per_step']:.2f} | {gflops} | {row['ms_at_matmul_rate']:.1f} | {row['ms_per_step'] - row['ms_at_matmul_rate']:.1f} | {100 * row['share']:.1f} % |")
+    print_table(rows, with_share=True)
     print(f"| **sum of components** | | | | **{total:.1f}** | {flops / 1e9:.2f} | {flops / (total / 1000) / 1e9:.1f} | {flops / rate * 1000:.1f} | "
           f"{total - flops / rate * 1000:.1f} | 100 % |")
     print()
     print(f"PyTorch step, same process and rounds: {step_median:.1f} ms; sum of components / step = {total / step_median:.3f} ({total - step_median:+.1f} ms)")
     for shape, value in rates.items():
         print(f"matmul {shape}: {value:.1f} GFLOP/s")
+    print()
+    print("Projections split into their frozen product and LoRA delta, timed apart (not in the sum; calls of the rows whose input needs its gradient):")
+    print_table(part_rows, with_share=False)
     publishable = start_load < 1 and end_load < 1
     if not publishable:
         print(f"WARNING: the 1-minute load was {start_load:.2f} at the start and {end_load:.2f} at the end (must be below 1 both times): "
@@ -392,7 +422,7 @@ def profile(args, s):
                        threads=args.threads, warmup=args.warmup, rounds=args.rounds, steps_per_round=args.steps, uptime_start=start_line, uptime_end=end_line,
                        publishable=publishable, rows=rows,
                        details=dict(sum_ms_per_step=total, step_ms_per_step=step_median, step_rounds_ms=step_ms, sum_over_step=total / step_median,
-                                    matmul_gflops_per_second=rate / 1e9, matmul_rates=rates, step_gflop=flops / 1e9, trainable_parameters=profiled_parameters)),
+                                    matmul_gflops_per_second=rate / 1e9, matmul_rates=rates, step_gflop=flops / 1e9, trainable_parameters=profiled_parameters, projection_parts=part_rows)),
                   f, indent=2)
     print(f"result written to {path}")
 

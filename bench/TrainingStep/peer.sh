@@ -47,6 +47,14 @@ for size in ("quickstart", "bench"):
         ours_step, peer_step = ours["details"]["hand_written_ms_per_step"], peer["details"]["step_ms_per_step"]
         print(f"| **sum of components** | {ours_sum:.1f} | {peer_sum:.1f} | {ours_sum / peer_sum:.2f}x |")
         print(f"| **step, same process** | {ours_step:.1f} | {peer_step:.1f} | {ours_step / peer_step:.2f}x |")
+        theirs_parts = {row["component"]: row for row in peer["details"]["projection_parts"]}
+        print("\n| projection part (not in the sum) | ours ms/step | PyTorch ms/step | ratio |")
+        print("| --- | ---: | ---: | ---: |")
+        for row in ours["details"]["projection_parts"]:
+            other = theirs_parts.get(row["component"])
+            pytorch = f"{other['ms_per_step']:.1f}" if other else "-"
+            ratio = f"{row['ms_per_step'] / other['ms_per_step']:.2f}x" if other and other["ms_per_step"] > 0 else "-"
+            print(f"| {row['component']} | {row['ms_per_step']:.1f} | {pytorch} | {ratio} |")
 PY
   exit 0
 fi
