@@ -8,8 +8,13 @@ layer; the language-model head at the supervised positions only; cross-entropy, 
 and AdamW (lr 1e-3, no weight decay) on the LoRA parameters only: the step the pipeline takes on the same sizes.
 One fixed batch of random token ids whose last tokens of each sample are supervised, reused every step.
 
+With --profile it times every kind of operation of that step alone at the step's shapes instead, forward and backward
+apart, with the component names of the C# bench's `profile` subcommand (README.md), against the step timed in the
+same rounds.
+
 Run with Debian's interpreter (python3-torch is installed for it, not for other Pythons on PATH):
     /usr/bin/python3.11 bench/TrainingStep/peer.py --size bench --threads 1
+    /usr/bin/python3.11 bench/TrainingStep/peer.py --profile --size bench --threads 1
 """
 import argparse
 import json
