@@ -4,7 +4,8 @@
 # Usage: bash bench/TrainingStep/peer.sh [OUT_DIR] [extra options for both, e.g. --rounds 15 --steps 4]
 #        bash bench/TrainingStep/peer.sh --profile [OUT_DIR] [extra options for both]
 # With --profile it runs the `profile` subcommand and `peer.py --profile` instead (every kind of operation of the step
-# timed alone) and prints, per size and thread count, one table of both frameworks' milliseconds per step per component.
+# timed alone) and prints, per size and thread count, both frameworks' milliseconds per step per component and per
+# projection part (frozen product, LoRA delta).
 # Needs Debian's python3-torch and libopenblas0-pthread (apt-get install -y python3-torch libopenblas0-pthread).
 # Run it on an otherwise idle machine: every run prints `uptime` and refuses to publish when the load is 1 or more.
 set -euo pipefail
@@ -22,7 +23,7 @@ if $profile; then
       OMP_NUM_THREADS="$threads" "$python" bench/TrainingStep/peer.py --profile --size "$size" --threads "$threads" --out "$out" "$@"
     done
   done
-  # One table per size and thread count, joined by component name.
+  # Per size and thread count, the components and the projection parts joined by name.
   "$python" - "$out" <<'PY'
 import json, os, sys
 out = sys.argv[1]
