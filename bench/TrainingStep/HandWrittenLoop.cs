@@ -47,6 +47,9 @@ internal sealed class HandWrittenLoop : IDisposable
     /// <summary>Tokens in the batch.</summary>
     public long Tokens { get; }
 
+    /// <summary>Vocabulary size of the model (the tokenizer's).</summary>
+    public int VocabularySize => _built.Model.Llm.Options.VocabSize;
+
     /// <summary>Trainable parameters (the adapters').</summary>
     public long TrainableParameters => _trainable.Sum(p => p.numel());
 
