@@ -16,11 +16,14 @@ out=${1:-bench-results}; shift || true
 python=/usr/bin/python3.11
 dotnet build -c Release bench/TrainingStep -v q -nologo >/dev/null
 bench=bench/TrainingStep/bin/Release/net10.0/TrainingStep.dll
+# Before each run: waits (at most 5 minutes) until the 1-minute load is below 0.8, so that the load a run reports is
+# not the previous run's own.
+wait_for_idle() { for _ in $(seq 60); do awk '{ exit !($1 < 0.8) }' /proc/loadavg && return; sleep 5; done; }
 if $profile; then
   for size in quickstart bench; do
     for threads in 1 2; do
-      dotnet "$bench" profile --size "$size" --threads "$threads" --out "$out" "$@"
-      OMP_NUM_THREADS="$threads" "$python" bench/TrainingStep/peer.py --profile --size "$size" --threads "$threads" --out "$out" "$@"
+      wait_for_idle; dotnet "$bench" profile --size "$size" --threads "$threads" --out "$out" "$@"
+      wait_for_idle; OMP_NUM_THREADS="$threads" "$python" bench/TrainingStep/peer.py --profile --size "$size" --threads "$threads" --out "$out" "$@"
     done
   done
   # Per size and thread count, the components and the projection parts joined by name.
@@ -61,8 +64,8 @@ PY
 fi
 for size in quickstart bench; do
   for threads in 1 2; do
-    dotnet "$bench" overhead --size "$size" --threads "$threads" --out "$out" "$@"
-    OMP_NUM_THREADS="$threads" "$python" bench/TrainingStep/peer.py --size "$size" --threads "$threads" --out "$out" "$@"
+    wait_for_idle; dotnet "$bench" overhead --size "$size" --threads "$threads" --out "$out" "$@"
+    wait_for_idle; OMP_NUM_THREADS="$threads" "$python" bench/TrainingStep/peer.py --size "$size" --threads "$threads" --out "$out" "$@"
   done
 done
 # One table from the JSON results.
