@@ -158,6 +158,15 @@ def uptime(when):
     return line, float(open("/proc/loadavg").read().split()[0])
 
 
+def is_publishable(start_load, end_load):
+    """Whether the one-minute load was below 1 at both ends of a run; warns when it was not."""
+    if start_load < 1 and end_load < 1:
+        return True
+    print(f"WARNING: the 1-minute load was {start_load:.2f} at the start and {end_load:.2f} at the end (must be below 1 both times): "
+          "do NOT publish these numbers; run again on an idle machine.")
+    return False
+
+
 def matmul_rate(n=512, repeats=20):
     a, b = torch.randn(n, n), torch.randn(n, n)
     a @ b
@@ -416,10 +425,7 @@ def profile(args, s):
     print()
     print("Projections split into their frozen product and LoRA delta, timed apart (not in the sum; calls of the rows whose input needs its gradient):")
     print_table(part_rows, with_share=False)
-    publishable = start_load < 1 and end_load < 1
-    if not publishable:
-        print(f"WARNING: the 1-minute load was {start_load:.2f} at the start and {end_load:.2f} at the end (must be below 1 both times): "
-              "do NOT publish these numbers; run again on an idle machine.")
+    publishable = is_publishable(start_load, end_load)
     os.makedirs(args.out, exist_ok=True)
     path = os.path.join(args.out, f"peer-profile-{args.size}-t{args.threads}.json")
     with open(path, "w") as f:
@@ -473,10 +479,7 @@ def main():
     print("| size | threads | PyTorch ms/step | PyTorch tokens/s |")
     print("| --- | ---: | ---: | ---: |")
     print(f"| {args.size} | {args.threads} | {median:.1f} | {tokens_per_second:.0f} |")
-    publishable = start_load < 1 and end_load < 1
-    if not publishable:
-        print(f"WARNING: the 1-minute load was {start_load:.2f} at the start and {end_load:.2f} at the end (must be below 1 both times): "
-              "do NOT publish these numbers; run again on an idle machine.")
+    publishable = is_publishable(start_load, end_load)
     os.makedirs(args.out, exist_ok=True)
     path = os.path.join(args.out, f"peer-{args.size}-t{args.threads}.json")
     with open(path, "w") as f:
