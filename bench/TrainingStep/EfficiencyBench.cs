@@ -18,9 +18,8 @@ internal static class EfficiencyBench
         var start = LoadCheck.Take("start");
         Console.WriteLine(size.Describe());
         using var folder = new TemporaryFolder("pipeline-bench-efficiency");
-        string yaml = SyntheticTextRun.Write(folder.Path, size, SyntheticTextRun.Adapter.Lora, options.Warmup + options.TimedSteps, options.Threads);
         var reporter = new StepClockReporter(options.Warmup, options.StepsPerRound);
-        PipelineRunner.Train(PipelineLoader.Load(yaml), reporter);
+        PipelineRunner.Train(SyntheticTextRun.Load(folder.Path, options, SyntheticTextRun.Adapter.Lora), reporter);
         double stepMs = Statistics.Median(reporter.RoundMs);
 
         if (options.Threads > 0) set_num_threads(options.Threads);

@@ -49,9 +49,8 @@ internal static class MoleBench
         var size = options.Size;
         var adapter = new SyntheticTextRun.Adapter(experts);
         using var folder = new TemporaryFolder("pipeline-bench-mole");
-        string yaml = SyntheticTextRun.Write(folder.Path, size, adapter, options.Warmup + options.TimedSteps, options.Threads);
         var reporter = new StepClockReporter(options.Warmup, options.StepsPerRound);
-        PipelineRunner.Train(PipelineLoader.Load(yaml), reporter);
+        PipelineRunner.Train(SyntheticTextRun.Load(folder.Path, options, adapter), reporter);
         double median = Statistics.Median(reporter.RoundMs);
         var result = new CaseResult(adapter.Label, experts, median, size.Tokens / (median / 1000), ProcessMemory.PeakMiB(), reporter.RoundMs);
         Console.WriteLine(ResultMarker + JsonSerializer.Serialize(result));

@@ -18,8 +18,7 @@ internal static class OverheadBench
         var start = LoadCheck.Take("start");
         Console.WriteLine(size.Describe());
         using var folder = new TemporaryFolder("pipeline-bench-overhead");
-        string yaml = SyntheticTextRun.Write(folder.Path, size, SyntheticTextRun.Adapter.Lora, options.Warmup + options.TimedSteps, options.Threads);
-        var definition = PipelineLoader.Load(yaml);
+        var definition = SyntheticTextRun.Load(folder.Path, options, SyntheticTextRun.Adapter.Lora);
         using var hand = new HandWrittenLoop(definition);
         // peer.py and the FLOP count assume this many supervised rows; the generated samples must give exactly that.
         if (hand.SupervisedPositions != size.Supervised)

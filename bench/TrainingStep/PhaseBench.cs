@@ -17,8 +17,7 @@ internal static class PhaseBench
         var start = LoadCheck.Take("start");
         Console.WriteLine(size.Describe());
         using var folder = new TemporaryFolder("pipeline-bench-phases");
-        string yaml = SyntheticTextRun.Write(folder.Path, size, SyntheticTextRun.Adapter.Lora, options.Warmup + options.TimedSteps, options.Threads);
-        using var hand = new HandWrittenLoop(PipelineLoader.Load(yaml));
+        using var hand = new HandWrittenLoop(SyntheticTextRun.Load(folder.Path, options, SyntheticTextRun.Adapter.Lora));
         if (options.Threads > 0) set_num_threads(options.Threads);
         for (int i = 0; i < options.Warmup; i++) hand.TimedPhases();
         var rounds = Enumerable.Range(0, options.Rounds).Select(_ =>

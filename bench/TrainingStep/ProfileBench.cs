@@ -25,8 +25,7 @@ internal static class ProfileBench
         var start = LoadCheck.Take("start");
         Console.WriteLine(size.Describe());
         using var folder = new TemporaryFolder("pipeline-bench-profile");
-        string yaml = SyntheticTextRun.Write(folder.Path, size, SyntheticTextRun.Adapter.Lora, options.Warmup + options.TimedSteps, options.Threads);
-        var definition = PipelineLoader.Load(yaml);
+        var definition = SyntheticTextRun.Load(folder.Path, options, SyntheticTextRun.Adapter.Lora);
         using var hand = new HandWrittenLoop(definition);
         using var step = StepComponents.Build(definition, hand.VocabularySize, size);
         if (options.Threads > 0) set_num_threads(options.Threads);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Pipeline.Host.Pipelines;
 using Pipeline.Host.Tests.Support;
 
 namespace Pipeline.Bench.TrainingStep;
@@ -35,6 +36,13 @@ internal static class SyntheticTextRun
         File.WriteAllText(yaml, Yaml(size, adapter, steps, threads));
         return yaml;
     }
+
+    /// <summary>
+    /// Writes the run of <paramref name="options"/> (its size, threads, and warm-up plus timed steps) with
+    /// <paramref name="adapter"/> into <paramref name="folder"/> and loads it.
+    /// </summary>
+    public static PipelineDefinition Load(string folder, BenchOptions options, Adapter adapter) =>
+        PipelineLoader.Load(Write(folder, options.Size, adapter, options.Warmup + options.TimedSteps, options.Threads));
 
     private static void WriteConversations(string path, ModelSize size, Random random, int count)
     {
