@@ -162,20 +162,13 @@ internal sealed class StepComponents : IDisposable
         /// <summary>The frozen product and the LoRA delta of <paramref name="projection"/> apart, each on an input that needs its gradient.</summary>
         private IEnumerable<ProfiledComponent> Parts(string name, AdaptableLinear projection, int calls, long outFeatures)
         {
-            double n = Size.Tokens, r = Size.Rank, inFeatures = projection.InFeatures;
             var delta = projection.GetDelta(projection.AdapterNames.Single());
-            var parameters = delta.parameters().Where(p => p.requires_grad).ToList();
-            void ZeroGradients()
-            {
-                foreach (var p in parameters) p.grad?.zero_();
-            }
+            var (frozen, loraForward, loraBackward) = Flops(projection.InFeatures, outFeatures);
             Tensor upstream = randn(B, T, outFeatures);
-            double frozen = 2 * n * inFeatures * outFeatures;
             yield return new(name + ": frozen product", calls, calls, frozen, frozen, [(randn(B, T, projection.InFeatures), true)],
                 x => nn.functional.linear(x[0], projection.Weight), upstream);
-            yield return new(name + ": LoRA delta", calls, calls, 2 * n * r * (inFeatures + outFeatures),
-                2 * n * r * (inFeatures + outFeatures) + 2 * n * r * outFeatures + 2 * n * inFeatures * r, [(randn(B, T, projection.InFeatures), true)],
-                x => delta.call(x[0]), upstream, ZeroGradients);
+            yield return new(name + ": LoRA delta", calls, calls, loraForward, loraBackward + InputGradientOfA(projection.InFeatures),
+                [(randn(B, T, projection.InFeatures), true)], x => delta.call(x[0]), upstream, ZeroingGradients(delta));
         }
 
         /// <summary>
@@ -186,22 +179,40 @@ internal sealed class StepComponents : IDisposable
         private IEnumerable<ProfiledComponent> Projection(string name, AdaptableLinear projection, int count, long outFeatures, bool readsEmbeddings = true)
         {
             int perLayer = count / L;
-            double n = Size.Tokens, r = Size.Rank, inFeatures = projection.InFeatures;
-            double forward = 2 * n * inFeatures * outFeatures + 2 * n * r * (inFeatures + outFeatures);
-            double loraWeightsAndB = 2 * n * r * (inFeatures + outFeatures) + 2 * n * r * outFeatures;
-            double backward = 2 * n * inFeatures * outFeatures + loraWeightsAndB + 2 * n * inFeatures * r;
-            var parameters = projection.parameters().Where(p => p.requires_grad).ToList();
-            void ZeroGradients()
-            {
-                foreach (var p in parameters) p.grad?.zero_();
-            }
+            var (frozen, loraForward, loraBackward) = Flops(projection.InFeatures, outFeatures);
+            double forward = frozen + loraForward;
+            double backward = frozen + loraBackward + InputGradientOfA(projection.InFeatures);
             Tensor upstream = randn(B, T, outFeatures);
+            Action zeroGradients = ZeroingGradients(projection);
             int withInputGradient = readsEmbeddings ? count - perLayer : count;
             yield return new(name, withInputGradient, withInputGradient, forward, backward, [(randn(B, T, projection.InFeatures), true)],
-                x => projection.call(x[0]), upstream, ZeroGradients);
+                x => projection.call(x[0]), upstream, zeroGradients);
             if (readsEmbeddings)
-                yield return new(name + ", layer 0 (input needs no gradient)", perLayer, perLayer, forward, loraWeightsAndB, [(randn(B, T, projection.InFeatures), false)],
-                    x => projection.call(x[0]), upstream, ZeroGradients);
+                yield return new(name + ", layer 0 (input needs no gradient)", perLayer, perLayer, forward, loraBackward, [(randn(B, T, projection.InFeatures), false)],
+                    x => projection.call(x[0]), upstream, zeroGradients);
+        }
+
+        /// <summary>
+        /// Counted FLOPs of one call (<see cref="StepFlops"/>): the frozen product (forward, and its input gradient), LoRA's
+        /// forward, and LoRA's backward without A's input gradient (the weight gradients of A and B, B's input gradient).
+        /// </summary>
+        private (double Frozen, double LoraForward, double LoraBackward) Flops(long inFeatures, long outFeatures)
+        {
+            double n = Size.Tokens, r = Size.Rank;
+            return (2 * n * inFeatures * outFeatures, 2 * n * r * (inFeatures + outFeatures), 2 * n * r * (inFeatures + outFeatures) + 2 * n * r * outFeatures);
+        }
+
+        /// <summary>FLOPs of A's input gradient, which autograd skips when the projection's input needs no gradient.</summary>
+        private double InputGradientOfA(long inFeatures) => 2.0 * Size.Tokens * inFeatures * Size.Rank;
+
+        /// <summary>Zeroes the gradients of <paramref name="module"/>'s trainable parameters, as the step's optimizer leaves them.</summary>
+        private static Action ZeroingGradients(nn.Module module)
+        {
+            var trainable = module.parameters().Where(p => p.requires_grad).ToList();
+            return () =>
+            {
+                foreach (var p in trainable) p.grad?.zero_();
+            };
         }
 
         /// <summary>As the step's head: the rows of supervised positions, the frozen head on them, the answer cross-entropy.</summary>
